@@ -1,0 +1,110 @@
+"""Evaluate a rule set on one sample profile: pure, no I/O."""
+
+from __future__ import annotations
+
+from hpdgenomics.engine.findings import Evaluation, Finding, NotAssessed, QualifierStatus, TherapyOption
+from hpdgenomics.engine.matchers import Matcher
+from hpdgenomics.engine.rules import Qualifier, Rule, RuleSet, Therapy
+from hpdgenomics.engine.tumour_types import Scope, scope_of
+from hpdgenomics.model.alterations import CopyNumberCall, CopyNumberState, SmallVariant
+from hpdgenomics.model.coverage import AlterationKind
+from hpdgenomics.model.profile import SampleProfile
+from hpdgenomics.model.vocab import NON_SYNONYMOUS
+
+
+def evaluate(profile: SampleProfile, ruleset: RuleSet) -> Evaluation:
+    """Match every rule against the sample; list what matched and what could not be assessed."""
+    tumour_type = profile.sample.tumour_type
+    findings: list[Finding] = []
+    gaps: dict[tuple[str, str, str], tuple[str, list[str]]] = {}
+    out_of_scope: list[str] = []
+    for rule in ruleset.rules:
+        scope = scope_of(tumour_type, rule.tumour_types, rule.exclude_tumour_types)
+        if scope is Scope.OTHER_TUMOUR_TYPE:
+            out_of_scope.append(rule.id)
+            continue
+        matched = [a for a in _alterations(profile, rule.gene) if rule.alteration.matches(a)]
+        for alteration in matched:
+            therapies = tuple(_therapy_option(t, profile) for t in rule.therapies)
+            findings.append(Finding(rule=rule, alteration=alteration, scope=scope, therapies=therapies))
+        if not matched:
+            for kind, matcher, reason in _unassessed_parts(profile, rule.gene, rule.alteration):
+                key = (rule.gene, matcher.describe(), kind.value)
+                gaps.setdefault(key, (reason, []))[1].append(rule.id)
+    not_assessed = tuple(
+        NotAssessed(gene=gene, alteration_class=what, kind=kind, reason=reason, rule_ids=tuple(ids))
+        for (gene, what, kind), (reason, ids) in sorted(gaps.items())
+    )
+    return Evaluation(findings=tuple(findings), not_assessed=not_assessed, rules_out_of_scope=tuple(out_of_scope))
+
+
+def _alterations(profile: SampleProfile, gene: str) -> list[SmallVariant | CopyNumberCall]:
+    return [*profile.variants_in(gene), *profile.copy_number_in(gene)]
+
+
+def _unassessed_parts(
+    profile: SampleProfile, gene: str, matcher: Matcher
+) -> list[tuple[AlterationKind, Matcher, str]]:
+    """The parts of a matcher whose input kind does not cover ``gene``, each with the reason."""
+    parts = []
+    for kind in sorted(matcher.kinds(), key=lambda k: k.value):
+        coverage = profile.coverage
+        gap = coverage.gap_for(gene, kind)
+        if coverage.scope(kind).covers(gene) and gap is None:
+            continue
+        reason = gap.reason if gap is not None else coverage.basis(kind)
+        parts.extend((kind, part, reason) for part in matcher.for_kind(kind))
+    return parts
+
+
+def _therapy_option(therapy: Therapy, profile: SampleProfile) -> TherapyOption:
+    scope = scope_of(profile.sample.tumour_type, therapy.tumour_types, therapy.exclude_tumour_types)
+    cancelled = tuple(
+        alteration.label
+        for cancel in therapy.cancelled_by
+        for alteration in _alterations(profile, cancel.gene)
+        if cancel.alteration.matches(alteration)
+    )
+    return TherapyOption(
+        drugs=therapy.drugs,
+        level=therapy.level,
+        tumour_types=therapy.tumour_types,
+        scope=scope,
+        note=therapy.note,
+        qualifiers=tuple(_qualifier_status(q, profile) for q in therapy.requires),
+        cancelled_by=cancelled,
+        evidence=therapy.evidence,
+    )
+
+
+def _qualifier_status(qualifier: Qualifier, profile: SampleProfile) -> QualifierStatus:
+    """Wild type = no protein-changing variant and no deep deletion; unknown when the gene was not assessed."""
+    gene = qualifier.gene
+    altered = [v.label for v in profile.variants_in(gene) if v.consequence_class in NON_SYNONYMOUS]
+    altered += [c.label for c in profile.copy_number_in(gene) if c.state is CopyNumberState.DEEP_DELETION]
+    coverage = profile.coverage
+    sv_assessed = coverage.small_variants.covers(gene) and coverage.gap_for(gene, AlterationKind.SMALL_VARIANT) is None
+    if altered:
+        state, detail = "altered", f"{gene} " + ", ".join(altered)
+    elif sv_assessed:
+        state, detail = "wild_type", f"no {gene} protein-changing variant found"
+        if not coverage.copy_number.covers(gene):
+            detail += f"; {gene} copy number not assessed"
+    else:
+        return QualifierStatus(gene, qualifier.state, "unknown", f"{gene} was not assessed ({coverage.basis(AlterationKind.SMALL_VARIANT)})")
+    status = "met" if state == qualifier.state else "not_met"
+    return QualifierStatus(gene, qualifier.state, status, detail)
+
+
+def rule_genes(ruleset: RuleSet) -> frozenset[str]:
+    """Genes the readers must keep for this rule set."""
+    return ruleset.genes()
+
+
+def applicable_key_events(ruleset: RuleSet, tumour_type: str | None) -> list[Rule]:
+    """Key hpd_risk rules (e.g. MDM2/MDM4 amplification) that apply to this tumour type."""
+    return [
+        rule for rule in ruleset.rules
+        if rule.category == "hpd_risk" and rule.key_event
+        and scope_of(tumour_type, rule.tumour_types, rule.exclude_tumour_types) is not Scope.OTHER_TUMOUR_TYPE
+    ]

@@ -1,0 +1,112 @@
+"""The rule model: what a loaded, validated rule looks like to the rest of the package."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from hpdgenomics.engine.matchers import Matcher
+
+CATEGORIES = ("hpd_risk", "ici_resistance", "ici_benefit", "targetable")
+STRENGTH_ORDER = {"strong": 0, "moderate": 1, "emerging": 2}
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """One study behind a rule: citation, identifiers and its finding in one sentence."""
+
+    citation: str
+    finding: str
+    verification: str
+    pmid: str | None = None
+    doi: str | None = None
+    knowledge_ref: str | None = None
+    hpd_definition: str | None = None
+
+    @property
+    def url(self) -> str:
+        """Link to PubMed when a PMID is known, else to the DOI resolver."""
+        return f"https://pubmed.ncbi.nlm.nih.gov/{self.pmid}/" if self.pmid else f"https://doi.org/{self.doi}"
+
+
+@dataclass(frozen=True, slots=True)
+class Qualifier:
+    """A condition on another gene that a therapy needs (e.g. TP53 wild type for MDM2 inhibitors)."""
+
+    gene: str
+    state: str  # "wild_type" or "altered"
+    reason: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class CancellingAlteration:
+    """An alteration that cancels a therapy (a resistance mutation)."""
+
+    gene: str
+    alteration: Matcher
+    reason: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Therapy:
+    """Drugs for a targetable alteration at one evidence level, in the tumour types where that level holds."""
+
+    drugs: tuple[str, ...]
+    level: str
+    tumour_types: tuple[str, ...]
+    exclude_tumour_types: tuple[str, ...] = ()
+    note: str = ""
+    requires: tuple[Qualifier, ...] = ()
+    cancelled_by: tuple[CancellingAlteration, ...] = ()
+    evidence: tuple[Evidence, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """One validated rule."""
+
+    id: str
+    category: str
+    title: str
+    gene: str
+    alteration: Matcher
+    tumour_types: tuple[str, ...]
+    interpretation: str
+    evidence: tuple[Evidence, ...]
+    source_file: str
+    exclude_tumour_types: tuple[str, ...] = ()
+    strength: str | None = None
+    strength_reason: str | None = None
+    key_event: bool = False
+    therapies: tuple[Therapy, ...] = ()
+    notes: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class RuleFile:
+    """A rule file as loaded: where it came from and its checksum."""
+
+    path: str
+    sha256: str
+    bundled: bool
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    """Every rule in force for a run, with the version and hash stamped into each report."""
+
+    rules: tuple[Rule, ...]
+    version: str
+    sha256: str
+    files: tuple[RuleFile, ...] = field(default_factory=tuple)
+
+    def genes(self) -> frozenset[str]:
+        """Every gene a rule, a qualifier or a cancelling alteration looks at."""
+        genes = {rule.gene for rule in self.rules}
+        for rule in self.rules:
+            for therapy in rule.therapies:
+                genes.update(q.gene for q in therapy.requires)
+                genes.update(c.gene for c in therapy.cancelled_by)
+        return frozenset(genes)
+
+    def get(self, rule_id: str) -> Rule | None:
+        return next((rule for rule in self.rules if rule.id == rule_id), None)

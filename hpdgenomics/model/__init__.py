@@ -1,0 +1,24 @@
+"""Frozen data model shared by readers, engine and reports (imports nothing from the rest of the package)."""
+
+from hpdgenomics.model.alterations import CopyNumberCall, CopyNumberState, Origin, SmallVariant
+from hpdgenomics.model.coverage import AlterationKind, Coverage, CoverageGap, GeneScope
+from hpdgenomics.model.profile import SampleProfile
+from hpdgenomics.model.qc import ReadTally
+from hpdgenomics.model.sample import InputFile, Sample
+from hpdgenomics.model.vocab import ConsequenceClass
+
+__all__ = [
+    "AlterationKind",
+    "ConsequenceClass",
+    "CopyNumberCall",
+    "CopyNumberState",
+    "Coverage",
+    "CoverageGap",
+    "GeneScope",
+    "InputFile",
+    "Origin",
+    "ReadTally",
+    "Sample",
+    "SampleProfile",
+    "SmallVariant",
+]

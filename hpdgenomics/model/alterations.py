@@ -1,0 +1,77 @@
+"""The alteration model every reader produces and every rule reads."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+from hpdgenomics.model.vocab import ConsequenceClass
+
+
+class Origin(str, Enum):
+    """Where a variant comes from, as the input says (unknown when the input does not say)."""
+
+    SOMATIC = "somatic"
+    GERMLINE = "germline"
+    UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True, slots=True)
+class SmallVariant:
+    """One ALT allele of one record, annotated for one gene (on the transcript the reader chose)."""
+
+    gene: str
+    chrom: str
+    pos: int
+    ref: str
+    alt: str
+    consequence_class: ConsequenceClass
+    consequence_terms: tuple[str, ...] = ()
+    protein_change: str | None = None  # canonical one-letter HGVS, e.g. "p.E17K"
+    transcript: str | None = None
+    hgvsc: str | None = None
+    exon: int | None = None
+    vaf: float | None = None
+    depth: int | None = None
+    alt_reads: int | None = None
+    filter: str = "PASS"
+    origin: Origin = Origin.UNKNOWN
+    annotation: str = ""  # which annotation and transcript choice, e.g. "VEP CSQ: MANE_SELECT"
+    source: str = ""  # "file:line" (or "file:chrom:pos" when read by region)
+
+    @property
+    def label(self) -> str:
+        """Short human label: the protein change when known, else the genomic change."""
+        return self.protein_change or f"{self.chrom}:{self.pos}{self.ref}>{self.alt}"
+
+
+class CopyNumberState(str, Enum):
+    """Gene-level copy-number call."""
+
+    AMPLIFICATION = "amplification"
+    GAIN = "gain"
+    NEUTRAL = "neutral"
+    LOSS = "loss"
+    DEEP_DELETION = "deep_deletion"
+
+
+@dataclass(frozen=True, slots=True)
+class CopyNumberCall:
+    """A gene-level copy-number call (filled by the copy-number readers)."""
+
+    gene: str
+    state: CopyNumberState
+    copy_number: float | None = None
+    log2: float | None = None
+    chrom: str | None = None
+    start: int | None = None
+    end: int | None = None
+    fraction_covered: float | None = None
+    focal: bool | None = None
+    source: str = ""
+
+    @property
+    def label(self) -> str:
+        """Short human label, e.g. "amplification (copy number 14)"."""
+        state = self.state.value.replace("_", " ")
+        return f"{state} (copy number {self.copy_number:g})" if self.copy_number is not None else state

@@ -1,0 +1,28 @@
+"""Everything the readers learned about one tumour, ready for the rules engine."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from hpdgenomics.model.alterations import CopyNumberCall, SmallVariant
+from hpdgenomics.model.coverage import Coverage
+from hpdgenomics.model.qc import ReadTally
+from hpdgenomics.model.sample import InputFile, Sample
+
+
+@dataclass(frozen=True)
+class SampleProfile:
+    """One sample's alterations, what the inputs covered, and how the records were counted."""
+
+    sample: Sample
+    variants: tuple[SmallVariant, ...]
+    copy_number: tuple[CopyNumberCall, ...]
+    coverage: Coverage
+    qc: tuple[ReadTally, ...]
+    inputs: tuple[InputFile, ...]
+
+    def variants_in(self, gene: str) -> tuple[SmallVariant, ...]:
+        return tuple(v for v in self.variants if v.gene == gene)
+
+    def copy_number_in(self, gene: str) -> tuple[CopyNumberCall, ...]:
+        return tuple(c for c in self.copy_number if c.gene == gene)

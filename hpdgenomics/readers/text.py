@@ -1,0 +1,79 @@
+"""Opening text inputs: plain or gzip/bgzip (told by magic bytes, not by name), BOM and CRLF tolerated."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import io
+from pathlib import Path
+from typing import TextIO
+
+from hpdgenomics.errors import InputError
+
+GZIP_MAGIC = b"\x1f\x8b"
+
+
+def open_text(path: str | Path) -> TextIO:
+    """Open ``path`` for reading text; raise :class:`InputError` when it is missing, a folder or unreadable."""
+    path = Path(path)
+    if not path.exists():
+        raise InputError(path, "file not found")
+    if path.is_dir():
+        raise InputError(path, "is a folder, expected a file")
+    try:
+        with path.open("rb") as probe:
+            magic = probe.read(2)
+        raw = gzip.open(path, "rb") if magic == GZIP_MAGIC else path.open("rb")
+    except OSError as exc:
+        raise InputError(path, f"cannot be opened: {exc.strerror or exc}") from exc
+    # utf-8-sig drops a byte-order mark; newline=None turns Windows line endings into '\n'.
+    return _CheckedText(io.TextIOWrapper(raw, encoding="utf-8-sig", errors="strict", newline=None), path)
+
+
+class _CheckedText(io.TextIOBase):
+    """A text stream that turns decoding and gzip errors into InputError with the line number."""
+
+    def __init__(self, inner: io.TextIOWrapper, path: Path) -> None:
+        self._inner = inner
+        self._path = path
+        self._line = 0
+
+    def __iter__(self) -> _CheckedText:
+        return self
+
+    def __next__(self) -> str:
+        line = self.readline()
+        if not line:
+            raise StopIteration
+        return line
+
+    def readline(self, size: int | None = -1) -> str:  # type: ignore[override]
+        try:
+            line = self._inner.readline() if size in (None, -1) else self._inner.readline(size)
+        except UnicodeDecodeError as exc:
+            raise InputError(self._path, f"is not UTF-8 text ({exc.reason})", line=self._line + 1) from exc
+        except (OSError, EOFError, gzip.BadGzipFile) as exc:
+            raise InputError(self._path, f"compressed data is corrupt or truncated ({exc})",
+                             line=self._line + 1) from exc
+        if line:
+            self._line += 1
+        return line
+
+    def read(self, size: int | None = -1) -> str:
+        return "".join(iter(self.readline, ""))
+
+    def close(self) -> None:
+        self._inner.close()
+        super().close()
+
+    def readable(self) -> bool:
+        return True
+
+
+def sha256_of(path: str | Path, chunk_size: int = 1 << 20) -> str:
+    """Hex sha256 of a file's bytes (recorded for every input in the report)."""
+    digest = hashlib.sha256()
+    with Path(path).open("rb") as handle:
+        for chunk in iter(lambda: handle.read(chunk_size), b""):
+            digest.update(chunk)
+    return digest.hexdigest()

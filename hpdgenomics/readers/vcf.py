@@ -1,0 +1,371 @@
+"""Somatic small variants from a VCF (plain or bgzipped), read with cyvcf2.
+
+Indexed files are read by region over the genes the caller asks for; unindexed ones are streamed. One
+:class:`~hpdgenomics.model.SmallVariant` is made per ALT allele and gene, on the transcript chosen by
+:func:`~hpdgenomics.readers.annotations.choose_per_gene`. Every record read is kept or counted under a reason.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from hpdgenomics.errors import InputError, SampleSelectionError
+from hpdgenomics.genome.builds import normalise_contig
+from hpdgenomics.model.alterations import Origin, SmallVariant
+from hpdgenomics.model.qc import ReadTally
+from hpdgenomics.model.vocab import class_of_so_terms
+from hpdgenomics.readers import annotations as ann
+from hpdgenomics.readers._htslib import captured_htslib_messages, summarise_messages
+from hpdgenomics.readers.text import open_text
+
+SKIP_NO_ALT = "no ALT allele"
+SKIP_SYMBOLIC = "symbolic or breakend ALT (structural/copy-number record)"
+SKIP_FILTERED = "FILTER not PASS"
+SKIP_UNANNOTATED = "unannotated (no CSQ/ANN/BCSQ/EFF)"
+SKIP_NOT_RULE_GENE = "not in a gene the rules need"
+SKIP_NO_GENE = "annotation names no gene for this allele"
+
+_CONTIG_RE = re.compile(r"^##contig=<(?P<body>.*)>\s*$")
+_TUMOUR_NAMES = {"TUMOR", "TUMOUR"}
+
+
+@dataclass(frozen=True)
+class VcfHeader:
+    """What the header tells before any record is read."""
+
+    path: Path
+    samples: tuple[str, ...]
+    tumour_sample_header: str | None  # Mutect2 ##tumor_sample=
+    contig_lengths: dict[str, int]  # normalised names
+    reference: str | None  # ##reference= / ##assembly= value
+    annotation_key: str | None  # the INFO key we will read (CSQ, ANN, BCSQ, EFF)
+    annotation_fields: tuple[str, ...] | None
+    format_keys: frozenset[str]
+    indexed: bool
+    header_lines: int
+    uses_chr_prefix: bool
+
+
+@dataclass
+class VcfResult:
+    """Variants of the tumour sample plus everything the report needs to say how they were read."""
+
+    sample_id: str
+    variants: list[SmallVariant]
+    tally: ReadTally
+    header: VcfHeader
+    mode: str  # "region" or "stream"
+    unannotated_positions: list[tuple[str, int]] = field(default_factory=list)
+
+
+def inspect_vcf(path: str | Path) -> VcfHeader:
+    """Read and check the header of a VCF; raise :class:`InputError` when it is not a usable VCF."""
+    path = Path(path)
+    header_lines = []
+    with open_text(path) as handle:
+        for number, line in enumerate(handle, start=1):
+            if number == 1 and not line.startswith("##fileformat=VCF"):
+                raise InputError(path, "not a VCF: the first line must be '##fileformat=VCFv4.x'", line=1)
+            header_lines.append(line.rstrip("\r\n"))
+            if line.startswith("#CHROM"):
+                break
+        else:
+            raise InputError(path, "VCF header has no '#CHROM' line (file empty or truncated)")
+    columns = header_lines[-1].split("\t")
+    if columns[:8] != ["#CHROM", "POS", "ID", "REF", "ALT", "QUAL", "FILTER", "INFO"]:
+        raise InputError(path, "the #CHROM line must be tab-separated with the 8 fixed VCF columns",
+                         line=len(header_lines))
+    samples = tuple(columns[9:])
+    meta = _meta_lines(header_lines)
+    key, fields = _annotation(path, meta)
+    contigs = _contig_lengths(header_lines)
+    return VcfHeader(
+        path=path,
+        samples=samples,
+        tumour_sample_header=meta.get("tumor_sample", [None])[0],
+        contig_lengths={normalise_contig(name): length for name, length in contigs.items()},
+        reference=(meta.get("reference") or meta.get("assembly") or [None])[0],
+        annotation_key=key,
+        annotation_fields=tuple(fields) if fields else None,
+        format_keys=frozenset(_ids(meta.get("FORMAT", []))),
+        indexed=_has_index(path),
+        header_lines=len(header_lines),
+        uses_chr_prefix=any(name.startswith("chr") for name in contigs),
+    )
+
+
+def choose_tumour_sample(header: VcfHeader, requested: str | None, fallback_id: str | None = None) -> str | None:
+    """The tumour sample column: requested, else ##tumor_sample=, else the only sample, else a column named TUMOR.
+
+    Returns None for a sites-only VCF (no sample columns). Raises :class:`SampleSelectionError` listing the samples
+    when the choice is ambiguous or the requested sample is absent.
+    """
+    samples = header.samples
+    if requested is not None:
+        if requested not in samples:
+            if not samples and fallback_id is None:
+                return None
+            listed = ", ".join(samples) or "none (sites-only VCF)"
+            raise SampleSelectionError(header.path, f"tumour sample {requested!r} is not in the VCF; samples: {listed}")
+        return requested
+    if not samples:
+        return None
+    if header.tumour_sample_header in samples:
+        return header.tumour_sample_header
+    if len(samples) == 1:
+        return samples[0]
+    named = [s for s in samples if s.upper() in _TUMOUR_NAMES]
+    if len(named) == 1:
+        return named[0]
+    raise SampleSelectionError(
+        header.path,
+        f"the VCF has {len(samples)} samples and no ##tumor_sample= header; choose one with --tumour-sample: "
+        + ", ".join(samples),
+    )
+
+
+def read_vcf(
+    header: VcfHeader,
+    tumour_sample: str | None,
+    *,
+    include_filtered: bool = False,
+    genes: frozenset[str] | None = None,
+    regions: list[tuple[str, int, int]] | None = None,
+) -> VcfResult:
+    """Read the small variants of ``tumour_sample`` (None for sites-only files).
+
+    ``genes`` limits the variants kept to those genes (others are counted as skipped); ``regions`` (normalised
+    contig, 1-based start, end) is used only when the file is indexed, and must cover ``genes``.
+    """
+    from cyvcf2 import VCF  # imported here: it loads htslib and numpy, which only the VCF path needs
+
+    sample_index = header.samples.index(tumour_sample) if tumour_sample else None
+    tally = ReadTally(path=str(header.path), unit="VCF records")
+    mode = "region" if regions is not None and header.indexed else "stream"
+    result = VcfResult(sample_id=tumour_sample or "", variants=[], tally=tally, header=header, mode=mode)
+    with captured_htslib_messages() as messages:
+        try:
+            vcf = VCF(str(header.path), lazy=True)
+        except (OSError, ValueError) as exc:
+            raise InputError(header.path, f"cyvcf2 could not open the VCF: {exc}") from exc
+        try:
+            records = _records_by_region(vcf, header, regions) if mode == "region" else _records(vcf, header)
+            for record, where in records:
+                _read_record(record, where, header, sample_index, include_filtered, genes, result)
+        except InputError:
+            raise
+        except Exception as exc:  # htslib/cyvcf2 raise bare exceptions on corrupt blocks
+            raise InputError(header.path, f"the VCF could not be read to the end: {exc}") from exc
+        finally:
+            vcf.close()
+    tally.notes.extend(summarise_messages(messages))
+    if mode == "region":
+        tally.notes.append("read by region over the rule genes (tabix/CSI index); other records were not read")
+    return result
+
+
+def _records(vcf: Any, header: VcfHeader) -> Iterator[tuple[Any, str]]:
+    name = header.path.name
+    for number, record in enumerate(vcf, start=header.header_lines + 1):
+        yield record, f"{name}:{number}"
+
+
+def _records_by_region(vcf: Any, header: VcfHeader, regions: list[tuple[str, int, int]]) -> Iterator[tuple[Any, str]]:
+    name = header.path.name
+    known = set(vcf.seqnames)
+    seen: set[tuple[str, int, str, str]] = set()
+    for chrom, start, end in regions:
+        contig = _file_contig(chrom, known, header.uses_chr_prefix)
+        if contig is None:
+            continue
+        for record in vcf(f"{contig}:{start}-{end}"):
+            key = (record.CHROM, record.POS, record.REF, ",".join(record.ALT))
+            if key in seen:  # a record overlapping two regions is read once
+                continue
+            seen.add(key)
+            yield record, f"{name}:{record.CHROM}:{record.POS}"
+
+
+def _file_contig(chrom: str, known: set[str], chr_prefix: bool) -> str | None:
+    candidates = [f"chr{chrom}", chrom] if chr_prefix else [chrom, f"chr{chrom}"]
+    if chrom == "MT":
+        candidates += ["chrM", "M"]
+    return next((c for c in candidates if c in known), None)
+
+
+def _read_record(
+    record: Any,
+    where: str,
+    header: VcfHeader,
+    sample_index: int | None,
+    include_filtered: bool,
+    genes: frozenset[str] | None,
+    result: VcfResult,
+) -> None:
+    tally = result.tally
+    alts = [a for a in record.ALT if a not in (".", "*")]
+    if not alts:
+        tally.skip(SKIP_NO_ALT)
+        return
+    if any(a.startswith("<") or "[" in a or "]" in a for a in alts):
+        tally.skip(SKIP_SYMBOLIC)
+        return
+    filters = record.FILTERS or []
+    filter_text = ";".join(filters) if filters else "."
+    if not include_filtered and filters and filters != ["PASS"]:
+        tally.skip(SKIP_FILTERED)
+        return
+    chrom = normalise_contig(record.CHROM)
+    key = header.annotation_key
+    value = record.INFO.get(key) if key else None
+    if key is None:
+        _refuse_undeclared_annotation(record, where, header)
+    if not value:
+        tally.skip(SKIP_UNANNOTATED)
+        result.unannotated_positions.append((chrom, record.POS))
+        return
+    entries = _parse_annotation(key, str(value), header)
+    made = []
+    for alt_index, alt in enumerate(record.ALT):
+        if alt in (".", "*"):
+            continue
+        allele_entries = ann.annotations_for_allele(entries, key, alt_index, record.POS, record.REF, record.ALT)
+        vaf, depth, alt_reads = _allele_depth(record, header, sample_index, alt_index, alt)
+        for gene, (chosen, reason) in ann.choose_per_gene(allele_entries).items():
+            if genes is not None and gene not in genes:
+                continue
+            made.append(
+                SmallVariant(
+                    gene=gene, chrom=chrom, pos=record.POS, ref=record.REF, alt=alt,
+                    consequence_class=class_of_so_terms(chosen.terms), consequence_terms=chosen.terms,
+                    protein_change=chosen.protein_change, transcript=chosen.transcript, hgvsc=chosen.hgvsc,
+                    exon=chosen.exon, vaf=vaf, depth=depth, alt_reads=alt_reads, filter=filter_text,
+                    origin=Origin.SOMATIC if record.INFO.get("SOMATIC") else Origin.UNKNOWN,
+                    annotation=f"{ann.ANNOTATION_NAMES[key]}: {reason}", source=where,
+                )
+            )
+    if made:
+        result.variants.extend(made)
+        tally.keep()
+    elif not entries:
+        tally.skip(SKIP_NO_GENE)
+    else:
+        tally.skip(SKIP_NOT_RULE_GENE if genes is not None else SKIP_NO_GENE)
+
+
+def _refuse_undeclared_annotation(record: Any, where: str, header: VcfHeader) -> None:
+    """An annotation used in the body but not declared in the header cannot be read (its field order is unknown)."""
+    for key in ann.ANNOTATION_KEYS:
+        if record.INFO.get(key):
+            line = int(where.rsplit(":", 1)[1]) if header.path.name + ":" in where and where.count(":") == 1 else None
+            raise InputError(header.path, f"INFO/{key} is used but the header has no ##INFO=<ID={key},...> line "
+                             "describing its fields", line=line)
+
+
+def _parse_annotation(key: str, value: str, header: VcfHeader) -> list[ann.TranscriptAnnotation]:
+    fields = list(header.annotation_fields or [])
+    if key == "CSQ":
+        return ann.parse_csq(value, fields)
+    if key == "ANN":
+        return ann.parse_ann(value)
+    if key == "EFF":
+        return ann.parse_eff(value, fields or None)
+    return ann.parse_bcsq(value)
+
+
+def _allele_depth(
+    record: Any, header: VcfHeader, sample: int | None, alt_index: int, alt: str
+) -> tuple[float | None, int | None, int | None]:
+    """VAF, depth and alt reads of one ALT in the tumour sample: FORMAT AF, else AD, else Strelka tier-1 counts."""
+    if sample is None:
+        return None, None, None
+    keys = header.format_keys
+    depth = _int_value(record.format("DP"), sample, 0) if "DP" in keys else None
+    ad = record.format("AD") if "AD" in keys else None
+    alt_reads = _int_value(ad, sample, alt_index + 1) if ad is not None else None
+    if ad is not None and depth is None:
+        counts = [int(x) for x in ad[sample] if x >= 0]
+        depth = sum(counts) if counts else None
+    vaf = _float_value(record.format("AF"), sample, alt_index) if "AF" in keys else None
+    if vaf is None and alt_reads is not None and ad is not None:
+        total = sum(int(x) for x in ad[sample] if x >= 0)
+        vaf = alt_reads / total if total else None
+    if vaf is None and f"{alt}U" in keys and {"AU", "CU", "GU", "TU"} <= keys:
+        # Strelka SNVs report per-base tier-1/tier-2 counts instead of AD (as CNVkit's reader notes too)
+        tier1 = {base: _int_value(record.format(f"{base}U"), sample, 0) or 0 for base in "ACGT"}
+        total = sum(tier1.values())
+        alt_reads, depth = tier1.get(alt, 0), total
+        vaf = alt_reads / total if total else None
+    elif vaf is None and {"TIR", "TAR"} <= keys:
+        tir, tar = _int_value(record.format("TIR"), sample, 0), _int_value(record.format("TAR"), sample, 0)
+        if tir is not None and tar is not None and tir + tar:
+            alt_reads, vaf = tir, tir / (tir + tar)
+    return vaf, depth, alt_reads
+
+
+def _int_value(array: Any, row: int, column: int) -> int | None:
+    try:
+        value = int(array[row][column])
+    except (TypeError, IndexError, ValueError, OverflowError):
+        return None
+    return value if value >= 0 else None
+
+
+def _float_value(array: Any, row: int, column: int) -> float | None:
+    try:
+        value = float(array[row][column])
+    except (TypeError, IndexError, ValueError):
+        return None
+    return None if math.isnan(value) or value < 0 else round(value, 6)
+
+
+def _meta_lines(lines: Iterable[str]) -> dict[str, list[str]]:
+    meta: dict[str, list[str]] = {}
+    for line in lines:
+        if line.startswith("##") and "=" in line:
+            key, value = line[2:].split("=", 1)
+            meta.setdefault(key, []).append(value)
+    return meta
+
+
+def _ids(definitions: list[str]) -> list[str]:
+    return [m.group(1) for d in definitions if (m := re.search(r"ID=([^,>]+)", d))]
+
+
+def _annotation(path: Path, meta: dict[str, list[str]]) -> tuple[str | None, list[str] | None]:
+    info = {m.group(1): d for d in meta.get("INFO", []) if (m := re.search(r"ID=([^,>]+)", d))}
+    for key in ann.ANNOTATION_KEYS:
+        if key not in info:
+            continue
+        description = re.search(r'Description="(.*)"', info[key])
+        fields = ann.header_fields(description.group(1)) if description else None
+        if key == "CSQ" and not fields:
+            raise InputError(path, "the ##INFO=<ID=CSQ> header line has no 'Format: ...' field list; "
+                             "it is needed to read VEP annotations")
+        return key, fields
+    return None, None
+
+
+def _contig_lengths(lines: Iterable[str]) -> dict[str, int]:
+    lengths = {}
+    for line in lines:
+        match = _CONTIG_RE.match(line)
+        if not match:
+            continue
+        fields = dict(
+            part.split("=", 1) for part in re.split(r",(?=[A-Za-z_]+=)", match.group("body")) if "=" in part
+        )
+        if "ID" in fields and fields.get("length", "").isdigit():
+            lengths[fields["ID"]] = int(fields["length"])
+    return lengths
+
+
+def _has_index(path: Path) -> bool:
+    if not path.name.endswith((".gz", ".bgz")):
+        return False
+    return any(Path(f"{path}{suffix}").exists() for suffix in (".tbi", ".csi"))
