@@ -46,3 +46,7 @@ class RuleError(HpdError):
 
 class OutputError(HpdError):
     """An output could not be written (it exists and --force was not given, or the folder is unusable)."""
+
+
+class OptionError(HpdError):
+    """Options that cannot work together, or an option value the tool does not know (a usage error)."""

@@ -1,0 +1,5 @@
+"""``python -m hpdgenomics`` runs the command line."""
+
+from hpdgenomics.cli import main
+
+main()

@@ -1,0 +1,190 @@
+"""Command line: parse options, call the library, write outputs, map errors to exit codes.
+
+Exit codes: 0 success; 1 input or data error (the message names the file and line); 2 usage error;
+3 internal error (a bug: please report it with the command line used).
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+import traceback
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from hpdgenomics import api
+from hpdgenomics._version import __version__
+from hpdgenomics.engine.loader import load_rules, parse_rule_file
+from hpdgenomics.engine.rules import Rule
+from hpdgenomics.errors import HpdError, OptionError
+from hpdgenomics.report import FORMATS, SampleReport, write_reports
+
+EXIT_INPUT_ERROR = 1
+EXIT_INTERNAL_ERROR = 3
+ISSUES_HINT = "this is a bug in hpdgenomics; please report it with the command line and the traceback above"
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _handle_errors(command: F) -> F:
+    """Turn the library's typed errors into one-line messages and documented exit codes."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except OptionError as exc:
+            raise click.UsageError(str(exc)) from exc
+        except HpdError as exc:
+            click.echo(f"hpdgenomics: error: {exc}", err=True)
+            sys.exit(EXIT_INPUT_ERROR)
+        except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort, SystemExit):
+            raise
+        except KeyboardInterrupt:
+            click.echo("hpdgenomics: interrupted; no report was written", err=True)
+            sys.exit(130)
+        except Exception:
+            traceback.print_exc(file=sys.stderr)
+            click.echo(f"hpdgenomics: internal error: {ISSUES_HINT}", err=True)
+            sys.exit(EXIT_INTERNAL_ERROR)
+
+    return wrapper  # type: ignore[return-value]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 110})
+@click.version_option(__version__, prog_name="hpdgenomics")
+def cli() -> None:
+    """Screen tumour sequencing results for genomic markers of hyperprogression on immune checkpoint
+    inhibitors, with cited evidence and targetable co-alterations.
+
+    For research and clinical decision support; not a diagnosis.
+    """
+
+
+@cli.command()
+@click.option("--vcf", type=click.Path(dir_okay=False, path_type=Path), help="Somatic small-variant VCF (.vcf/.vcf.gz), "
+              "annotated by VEP (CSQ), snpEff (ANN/EFF) or bcftools csq (BCSQ).")
+@click.option("--maf", type=click.Path(dir_okay=False, path_type=Path), help="GDC or cBioPortal MAF (gzipped or not).")
+@click.option("--sample", help="Tumor_Sample_Barcode to report from a multi-sample MAF (default: every sample).")
+@click.option("--sample-id", help="Id the report carries (default: the tumour sample name; the file name for "
+              "sites-only VCFs).")
+@click.option("--tumour-sample", "--tumor-sample", "tumour_sample",
+              help="VCF sample column of the tumour (default: ##tumor_sample= header, else the only sample).")
+@click.option("--tumour-type", "--tumor-type", "tumour_type", metavar="ONCOTREE",
+              help="OncoTree code, e.g. LUAD. Without it, tumour-specific rules are reported as conditional.")
+@click.option("--build", default="auto", show_default=True, metavar="GRCh37|GRCh38|auto",
+              help="Genome build; 'auto' decides from the data, and a declared build that contradicts it is an error.")
+@click.option("--include-filtered", is_flag=True, help="Keep records whose FILTER is not PASS (counted either way).")
+@click.option("--include-germline", is_flag=True, help="Keep MAF rows with Mutation_Status Germline.")
+@click.option("--rules", "rule_files", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Extra rule file (repeatable); a rule with an existing id replaces the bundled one.")
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Output folder; reports are written as <sample>.hpd.<format>.")
+@click.option("--format", "formats", multiple=True, type=click.Choice(FORMATS), default=FORMATS, show_default=True,
+              help="Report format (repeatable).")
+@click.option("--force", is_flag=True, help="Overwrite existing reports.")
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
+@_handle_errors
+def annotate(
+    vcf: Path | None, maf: Path | None, sample: str | None, sample_id: str | None, tumour_sample: str | None,
+    tumour_type: str | None, build: str, include_filtered: bool, include_germline: bool,
+    rule_files: tuple[Path, ...], out_dir: Path, formats: tuple[str, ...], force: bool, quiet: bool,
+) -> None:
+    """Annotate one tumour (or every sample of a MAF) and write its reports."""
+    if vcf is None and maf is None:
+        raise click.UsageError("give an input: --vcf or --maf")
+    reports = api.annotate_samples(
+        vcf=vcf, maf=maf, sample=sample, sample_id=sample_id, tumour_sample=tumour_sample, tumour_type=tumour_type,
+        build=build, include_filtered=include_filtered, include_germline=include_germline, rules=rule_files,
+    )
+    written = write_reports(reports, out_dir, formats=formats, force=force)
+    if not quiet:
+        _print_summary(reports, written)
+
+
+def _print_summary(reports: Sequence[SampleReport], written: Sequence[Path]) -> None:
+    for report in reports[:20]:
+        findings = report.findings
+        by_category = {c: sum(f["category"] == c for f in findings) for c in ("hpd_risk", "targetable")}
+        click.echo(
+            f"{report.sample_id}: hyperprogression risk {report.hpd_level.replace('_', ' ')}; "
+            f"{len(findings)} finding(s) ({by_category['hpd_risk']} HPD-linked, {by_category['targetable']} "
+            f"targetable); {len(report.not_assessed)} not assessed",
+            err=True,
+        )
+    if len(reports) > 20:
+        click.echo(f"… and {len(reports) - 20} more samples", err=True)
+    folder = written[0].parent if written else "-"
+    click.echo(f"wrote {len(written)} file(s) to {folder}", err=True)
+
+
+@cli.group()
+def rules() -> None:
+    """Inspect and check rule files."""
+
+
+@rules.command("list")
+@click.option("--rules", "rule_files", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Extra rule file to include (repeatable).")
+@click.option("--category", type=click.Choice(["hpd_risk", "ici_resistance", "ici_benefit", "targetable"]))
+@_handle_errors
+def rules_list(rule_files: tuple[Path, ...], category: str | None) -> None:
+    """One line per rule: id, category, gene, alteration, strength, tumour types, evidence."""
+    ruleset = load_rules(rule_files)
+    rows = [("id", "category", "gene", "alteration", "strength", "tumour_types", "evidence")]
+    rows += [_rule_row(rule) for rule in ruleset.rules if category is None or rule.category == category]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
+    for row in rows:
+        click.echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths)) + "  " + row[-1])
+    click.echo(f"\n{len(rows) - 1} rules; rules version {ruleset.version}, sha256 {ruleset.sha256[:12]}…", err=True)
+
+
+def _rule_row(rule: Rule) -> tuple[str, ...]:
+    tumour_types = ",".join(rule.tumour_types)
+    if rule.exclude_tumour_types:
+        tumour_types += " except " + ",".join(rule.exclude_tumour_types)
+    evidence = ",".join(f"PMID:{e.pmid}" if e.pmid else f"doi:{e.doi}" for e in rule.evidence)
+    return (rule.id, rule.category, rule.gene, rule.alteration.describe(), rule.strength or "-", tumour_types,
+            evidence)
+
+
+@rules.command("show")
+@click.argument("rule_id")
+@click.option("--rules", "rule_files", multiple=True, type=click.Path(dir_okay=False, path_type=Path))
+@_handle_errors
+def rules_show(rule_id: str, rule_files: tuple[Path, ...]) -> None:
+    """Everything about one rule, with its evidence."""
+    ruleset = load_rules(rule_files)
+    rule = ruleset.get(rule_id.upper())
+    if rule is None:
+        raise click.UsageError(f"no rule {rule_id!r}; see 'hpdgenomics rules list'")
+    click.echo(f"{rule.id}  ({rule.category}, from {rule.source_file})\n{rule.title}")
+    click.echo(f"gene: {rule.gene}\nalteration: {rule.alteration.describe()}")
+    click.echo(f"tumour types: {', '.join(rule.tumour_types)}"
+               + (f" (except {', '.join(rule.exclude_tumour_types)})" if rule.exclude_tumour_types else ""))
+    if rule.strength:
+        click.echo(f"strength: {rule.strength} — {rule.strength_reason}")
+    click.echo(f"interpretation: {rule.interpretation}")
+    for evidence in rule.evidence:
+        click.echo(f"- {evidence.citation} <{evidence.url}> [{evidence.verification}]\n  {evidence.finding}")
+    for therapy in rule.therapies:
+        click.echo(f"therapy: {' + '.join(therapy.drugs)} (level {therapy.level}; {', '.join(therapy.tumour_types)})")
+
+
+@rules.command("validate")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@_handle_errors
+def rules_validate(files: tuple[Path, ...]) -> None:
+    """Check rule files against the schema (and together with the bundled rules)."""
+    for path in files:
+        count = len(parse_rule_file(path))
+        click.echo(f"{path}: {count} rule(s) valid")
+    load_rules(files)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli(prog_name="hpdgenomics")

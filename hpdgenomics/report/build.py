@@ -1,0 +1,178 @@
+"""Turn the engine's evaluation of one sample into the report document."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping
+from datetime import datetime, timezone
+from typing import Any
+
+from hpdgenomics._version import __version__
+from hpdgenomics.engine.findings import Evaluation, Finding, NotAssessed, TherapyOption
+from hpdgenomics.engine.policy import HpdRisk
+from hpdgenomics.engine.rules import CATEGORIES, STRENGTH_ORDER, Evidence, RuleSet
+from hpdgenomics.model.alterations import CopyNumberCall, SmallVariant
+from hpdgenomics.model.profile import SampleProfile
+from hpdgenomics.report.document import DISCLAIMER, REPORT_SCHEMA_VERSION, SampleReport
+
+# Evidence levels of therapies, most actionable first (OncoKB-style levels; R = resistance).
+LEVEL_ORDER = ("1", "2", "3A", "3B", "4", "not_leveled", "R1", "R2")
+POLICY_REFERENCE = "docs/level_policy.md (hpdgenomics.engine.policy)"
+
+
+def build_report(
+    profile: SampleProfile,
+    evaluation: Evaluation,
+    risk: HpdRisk,
+    ruleset: RuleSet,
+    *,
+    parameters: Mapping[str, Any],
+    context: Mapping[str, Any] | None = None,
+) -> SampleReport:
+    """Assemble the document; ``context`` adds sample facts found while reading (e.g. how the build was decided)."""
+    context = dict(context or {})
+    sample = profile.sample
+    document: dict[str, Any] = {
+        "schema_version": REPORT_SCHEMA_VERSION,
+        "tool": {"name": "hpdgenomics", "version": __version__},
+        "generated_at": generated_at(),
+        "disclaimer": DISCLAIMER,
+        "rules": {
+            "version": ruleset.version,
+            "sha256": ruleset.sha256,
+            "count": len(ruleset.rules),
+            "files": [{"path": f.path, "sha256": f.sha256, "bundled": f.bundled} for f in ruleset.files],
+        },
+        "sample": {
+            "id": sample.id,
+            "tumour_type": sample.tumour_type,
+            "tumour_type_name": context.pop("tumour_type_name", None),
+            "genome_build": sample.genome_build,
+            "genome_build_basis": context.pop("genome_build_basis", None),
+        },
+        "hpd_risk": {
+            "level": risk.level,
+            "summary": risk.summary,
+            "policy": POLICY_REFERENCE,
+            "reasons": [
+                {"rule_id": r.rule_id, "gene": r.gene, "alteration": r.alteration, "strength": r.strength,
+                 "role": r.role}
+                for r in risk.reasons
+            ],
+        },
+        "findings": [_finding(f) for f in sorted(evaluation.findings, key=_finding_order)],
+        "not_assessed": [_not_assessed(gap) for gap in evaluation.not_assessed],
+        "coverage": {
+            "small_variants": profile.coverage.small_variant_basis,
+            "copy_number": profile.coverage.copy_number_basis,
+        },
+        "rules_out_of_scope": sorted(evaluation.rules_out_of_scope),
+        "qc": _qc(profile),
+        "inputs": [{"path": i.path, "format": i.format, "sha256": i.sha256} for i in profile.inputs],
+        "parameters": dict(parameters),
+    }
+    return SampleReport(document)
+
+
+def generated_at() -> str:
+    """UTC time of the run, or ``SOURCE_DATE_EPOCH`` when set (reproducible builds convention)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    moment = datetime.fromtimestamp(int(epoch), tz=timezone.utc) if epoch else datetime.now(tz=timezone.utc)
+    return moment.replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def _finding_order(finding: Finding) -> tuple[Any, ...]:
+    rule = finding.rule
+    return (CATEGORIES.index(rule.category), STRENGTH_ORDER.get(rule.strength or "", 9),
+            _best_level(finding.therapies), rule.gene, rule.id, finding.alteration.label)
+
+
+def _best_level(therapies: Iterable[TherapyOption]) -> int:
+    return min((LEVEL_ORDER.index(t.level) for t in therapies if t.level in LEVEL_ORDER), default=len(LEVEL_ORDER))
+
+
+def _finding(finding: Finding) -> dict[str, Any]:
+    rule = finding.rule
+    alteration = finding.alteration
+    entry: dict[str, Any] = {
+        "rule_id": rule.id,
+        "category": rule.category,
+        "title": rule.title,
+        "gene": rule.gene,
+        "alteration": alteration.label,
+        "alteration_type": "copy_number" if isinstance(alteration, CopyNumberCall) else "small_variant",
+        "matched": rule.alteration.describe(),
+        "strength": rule.strength,
+        "strength_reason": rule.strength_reason,
+        "key_event": rule.key_event,
+        "conditional": finding.conditional,
+        "tumour_types": list(rule.tumour_types),
+        "exclude_tumour_types": list(rule.exclude_tumour_types),
+        "interpretation": rule.interpretation,
+        "evidence": [_evidence(e) for e in rule.evidence],
+        "therapies": [_therapy(t) for t in finding.therapies],
+    }
+    if isinstance(alteration, SmallVariant):
+        entry["variant"] = _variant(alteration)
+    else:
+        entry["copy_number"] = _copy_number(alteration)
+    return entry
+
+
+def _variant(v: SmallVariant) -> dict[str, Any]:
+    return {
+        "chrom": v.chrom, "pos": v.pos, "ref": v.ref, "alt": v.alt,
+        "protein_change": v.protein_change, "hgvsc": v.hgvsc, "transcript": v.transcript, "exon": v.exon,
+        "consequence": list(v.consequence_terms), "consequence_class": v.consequence_class.value,
+        "vaf": None if v.vaf is None else round(v.vaf, 4), "depth": v.depth, "alt_reads": v.alt_reads,
+        "filter": v.filter, "origin": v.origin.value, "annotation": v.annotation, "source": v.source,
+    }
+
+
+def _copy_number(c: CopyNumberCall) -> dict[str, Any]:
+    return {
+        "state": c.state.value, "copy_number": c.copy_number, "log2": c.log2, "chrom": c.chrom, "start": c.start,
+        "end": c.end, "fraction_covered": c.fraction_covered, "focal": c.focal, "source": c.source,
+    }
+
+
+def _evidence(e: Evidence) -> dict[str, Any]:
+    return {"citation": e.citation, "pmid": e.pmid, "doi": e.doi, "url": e.url, "finding": e.finding,
+            "verification": e.verification}
+
+
+def _therapy(t: TherapyOption) -> dict[str, Any]:
+    return {
+        "drugs": list(t.drugs),
+        "level": t.level,
+        "tumour_types": list(t.tumour_types),
+        "tumour_type_match": t.scope.value,
+        "usable": t.usable,
+        "note": t.note,
+        "qualifiers": [{"gene": q.gene, "required_state": q.required_state, "status": q.status, "detail": q.detail}
+                       for q in t.qualifiers],
+        "cancelled_by": list(t.cancelled_by),
+        "evidence": [_evidence(e) for e in t.evidence],
+    }
+
+
+def _not_assessed(gap: NotAssessed) -> dict[str, Any]:
+    return {"gene": gap.gene, "alteration_class": gap.alteration_class, "kind": gap.kind, "reason": gap.reason,
+            "rule_ids": list(gap.rule_ids)}
+
+
+def _qc(profile: SampleProfile) -> dict[str, Any]:
+    tallies = [t.to_dict() for t in profile.qc]
+    skipped: dict[str, int] = {}
+    for tally in profile.qc:
+        for reason, count in tally.skipped.items():
+            skipped[reason] = skipped.get(reason, 0) + count
+    return {
+        "read": sum(t.read for t in profile.qc),
+        "kept": sum(t.kept for t in profile.qc),
+        "skipped": dict(sorted(skipped.items())),
+        "balanced": all(t.balanced for t in profile.qc),
+        "files": tallies,
+        "variants_kept": len(profile.variants),
+        "copy_number_calls": len(profile.copy_number),
+    }

@@ -1,0 +1,33 @@
+"""Shared test helpers: where the bundled test data and the optional real data live."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+TEST_DATA = REPO / "test_data"
+GOLDEN = Path(__file__).resolve().parent / "golden"
+# Real public files shared by the developers; users' clones do not have them, so tests using them skip.
+SHARED = REPO.parent / "shared"
+REALDATA = SHARED / "realdata"
+
+
+def realdata(relative: str) -> Path:
+    """Path to a file under ../shared/realdata, or skip the test when it is not there."""
+    path = REALDATA / relative
+    if not path.exists():
+        pytest.skip(f"real data not available: {path} (only developers' checkouts have ../shared)")
+    return path
+
+
+@pytest.fixture
+def test_data() -> Path:
+    return TEST_DATA
+
+
+@pytest.fixture(autouse=True)
+def _reproducible_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Reports carry a timestamp; pin it so golden files compare exactly."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # 2026-01-01T00:00:00Z
