@@ -7,8 +7,26 @@ For research and clinical decision support; not a diagnosis.
     >>> report.hpd_level                                                  # doctest: +SKIP
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 from hpdgenomics._version import __version__
-from hpdgenomics.api import annotate, annotate_samples
-from hpdgenomics.report import SampleReport, write_reports
+
+if TYPE_CHECKING:
+    from hpdgenomics.api import annotate, annotate_samples
+    from hpdgenomics.report import SampleReport, write_reports
 
 __all__ = ["SampleReport", "__version__", "annotate", "annotate_samples", "write_reports"]
+
+_LAZY = {"annotate": "hpdgenomics.api", "annotate_samples": "hpdgenomics.api",
+         "SampleReport": "hpdgenomics.report", "write_reports": "hpdgenomics.report"}
+
+
+def __getattr__(name: str) -> Any:
+    # Imported on first use, so that importing one submodule (or running --help) stays fast.
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'hpdgenomics' has no attribute {name!r}")
