@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+import warnings
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -183,7 +184,11 @@ def _records_by_region(vcf: Any, header: VcfHeader, regions: list[tuple[str, int
         contig = _file_contig(chrom, known, header.uses_chr_prefix)
         if contig is None:
             continue
-        for record in vcf(f"{contig}:{start}-{end}"):
+        with warnings.catch_warnings():
+            # cyvcf2 warns when a region holds no record; an empty region is normal here, not a problem.
+            warnings.filterwarnings("ignore", message="no intervals found")
+            region_records = list(vcf(f"{contig}:{start}-{end}"))
+        for record in region_records:
             key = (record.CHROM, record.POS, record.REF, ",".join(record.ALT))
             if key in seen:  # a record overlapping two regions is read once
                 continue

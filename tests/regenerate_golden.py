@@ -1,0 +1,54 @@
+"""Regenerate the golden reports in tests/golden/ (then review the diff before committing).
+
+    python tests/regenerate_golden.py
+
+The cases are the ones tests/test_golden.py compares exactly; timestamps are pinned with SOURCE_DATE_EPOCH and input
+paths are relative to the repository root, so the files do not depend on where the repository lives.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+GOLDEN = REPO / "tests" / "golden"
+EPOCH = "1767225600"  # 2026-01-01T00:00:00Z, as pinned in tests/conftest.py
+
+# name → keyword arguments of hpdgenomics.annotate_samples (paths relative to the repository root)
+CASES: dict[str, dict[str, object]] = {
+    "luad_vcf": {"vcf": "test_data/vcf/luad_mutect2_vep.vcf.gz", "tumour_type": "LUAD"},
+    "gdc_maf": {"maf": "test_data/maf/gdc_two_samples.maf", "tumour_type": "NSCLC"},
+    "brca_minimal_maf": {"maf": "test_data/maf/cbioportal_minimal_crlf_bom.maf", "tumour_type": "BRCA"},
+}
+
+
+def render(case: str) -> dict[str, str]:
+    """File name → text of every report the case writes."""
+    from hpdgenomics import annotate_samples
+    from hpdgenomics.report.tsv import render_tsv
+    from hpdgenomics.report.writers import report_paths
+
+    files = {}
+    for report in annotate_samples(**CASES[case]):  # type: ignore[arg-type]
+        paths = report_paths(report, GOLDEN / case)
+        files[str(paths["json"].relative_to(GOLDEN))] = report.to_json()
+        files[str(paths["tsv"].relative_to(GOLDEN))] = render_tsv(report)
+    return files
+
+
+def main() -> None:
+    os.environ["SOURCE_DATE_EPOCH"] = EPOCH
+    os.chdir(REPO)
+    for case in CASES:
+        for name, text in render(case).items():
+            path = GOLDEN / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+            print(f"wrote {path.relative_to(REPO)}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(REPO))
+    main()

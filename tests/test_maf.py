@@ -1,0 +1,91 @@
+"""MAF reader: GDC and cBioPortal flavours, several samples, germline and FILTER handling, build checks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from hpdgenomics.errors import InputError, SampleSelectionError
+from hpdgenomics.readers.maf import SKIP_FILTERED, SKIP_GERMLINE, SKIP_NOT_RULE_GENE, read_maf
+
+from .conftest import TEST_DATA
+
+MAF = TEST_DATA / "maf"
+A, B = "TCGA-05-4244-01A-01D-1105-08", "TCGA-50-5932-01A-11D-1753-08"
+GENES = frozenset({"EGFR", "STK11", "TP53", "BRCA2", "KRAS", "KEAP1", "PIK3CA", "AKT1", "DNMT3A", "PTEN"})
+
+
+@pytest.mark.parametrize("name", ["gdc_two_samples.maf", "gdc_two_samples.maf.gz"])
+def test_gdc_maf_splits_samples_in_file_order(name: str) -> None:
+    result = read_maf(MAF / name, genes=GENES)
+    assert list(result.samples) == [A, B]
+    assert result.build == "GRCh38" and result.protein_column == "HGVSp_Short"
+    first = result.samples[A]
+    assert [(v.gene, v.protein_change) for v in first.variants] == [
+        ("EGFR", "p.L858R"), ("STK11", "p.Q37*"), ("TP53", "p.R273H")]
+    egfr = first.variants[0]
+    assert egfr.chrom == "7" and egfr.pos == 55191822 and egfr.alt == "G"
+    assert egfr.vaf == pytest.approx(78 / 209) and egfr.depth == 209 and egfr.exon == 21
+    assert egfr.origin.value == "somatic"
+    tally = first.tally
+    assert tally.skipped == {SKIP_GERMLINE: 1, SKIP_NOT_RULE_GENE: 1} and tally.read == 5 and tally.balanced
+    second = result.samples[B].tally
+    assert second.skipped[SKIP_FILTERED] == 1 and second.balanced
+
+
+def test_germline_and_filtered_rows_on_request() -> None:
+    result = read_maf(MAF / "gdc_two_samples.maf", genes=GENES, include_germline=True, include_filtered=True)
+    genes_a = [v.gene for v in result.samples[A].variants]
+    assert "BRCA2" in genes_a
+    brca2 = next(v for v in result.samples[A].variants if v.gene == "BRCA2")
+    assert brca2.origin.value == "germline" and brca2.protein_change == "p.S1982fs"
+    assert "PIK3CA" in [v.gene for v in result.samples[B].variants]
+
+
+def test_one_sample_by_name_and_absent_sample() -> None:
+    result = read_maf(MAF / "gdc_two_samples.maf", sample=B, genes=GENES)
+    assert list(result.samples) == [B]
+    assert any("rows of other samples" in note for note in result.samples[B].tally.notes)
+    with pytest.raises(SampleSelectionError, match="TCGA-XX"):
+        read_maf(MAF / "gdc_two_samples.maf", sample="TCGA-XX")
+
+
+def test_cbioportal_minimal_columns_bom_and_crlf() -> None:
+    result = read_maf(MAF / "cbioportal_minimal_crlf_bom.maf", genes=GENES)
+    (sample,) = result.samples.values()
+    assert sample.sample_id == "P-0012345-T01-IM6"
+    assert [(v.gene, v.protein_change, v.consequence_class.value) for v in sample.variants] == [
+        ("AKT1", "p.E17K", "missense"), ("DNMT3A", "p.R882H", "missense"), ("PTEN", "p.X70_splice", "splice_site")]
+    assert sample.variants[0].pos is None and result.build is None
+
+
+def test_mixed_builds_are_an_error() -> None:
+    with pytest.raises(InputError, match="mixes genome builds"):
+        read_maf(MAF / "mixed_builds.maf")
+
+
+def test_missing_required_column_is_named() -> None:
+    with pytest.raises(InputError, match="Variant_Classification") as caught:
+        read_maf(MAF / "missing_variant_classification.maf")
+    assert caught.value.line == 1
+
+
+def test_empty_and_headerless_files(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.maf"
+    empty.write_text("")
+    with pytest.raises(InputError, match="empty"):
+        read_maf(empty)
+    commas = tmp_path / "commas.maf"
+    commas.write_text("Hugo_Symbol,Tumor_Sample_Barcode,Variant_Classification\nEGFR,S1,Missense_Mutation\n")
+    with pytest.raises(InputError, match="not tab-separated"):
+        read_maf(commas)
+
+
+def test_hg18_rows_are_refused(tmp_path: Path) -> None:
+    old = tmp_path / "hg18.maf"
+    old.write_text("Hugo_Symbol\tTumor_Sample_Barcode\tVariant_Classification\tNCBI_Build\n"
+                   "EGFR\tS1\tMissense_Mutation\t36\n")
+    with pytest.raises(InputError, match="NCBI_Build '36'") as caught:
+        read_maf(old)
+    assert caught.value.line == 2

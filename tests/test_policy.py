@@ -1,0 +1,125 @@
+"""The level policy (docs/level_policy.md), case by case, on small hand-built profiles."""
+
+from __future__ import annotations
+
+import pytest
+
+from hpdgenomics.engine import decide_hpd_risk, evaluate, load_rules
+from hpdgenomics.model import (
+    AlterationKind,
+    ConsequenceClass,
+    CopyNumberCall,
+    CopyNumberState,
+    Coverage,
+    CoverageGap,
+    GeneScope,
+    Sample,
+    SampleProfile,
+    SmallVariant,
+)
+
+RULES = load_rules()
+BOTH = Coverage(small_variants=GeneScope.everything(), copy_number=GeneScope.everything(),
+                small_variant_basis="test", copy_number_basis="test")
+SMALL_ONLY = Coverage(small_variants=GeneScope.everything(), small_variant_basis="test")
+
+
+def amp(gene: str, copies: float = 14) -> CopyNumberCall:
+    return CopyNumberCall(gene=gene, state=CopyNumberState.AMPLIFICATION, copy_number=copies)
+
+
+def snv(gene: str, change: str, consequence: ConsequenceClass = ConsequenceClass.MISSENSE) -> SmallVariant:
+    return SmallVariant(gene=gene, chrom="1", pos=1, ref="A", alt="T", consequence_class=consequence,
+                        protein_change=change)
+
+
+def level(*alterations, tumour_type: str | None = "LUAD", coverage: Coverage = BOTH):
+    profile = SampleProfile(
+        sample=Sample("S1", tumour_type=tumour_type), coverage=coverage, qc=(), inputs=(),
+        variants=tuple(a for a in alterations if isinstance(a, SmallVariant)),
+        copy_number=tuple(a for a in alterations if isinstance(a, CopyNumberCall)),
+    )
+    evaluation = evaluate(profile, RULES)
+    return decide_hpd_risk(evaluation, RULES, tumour_type), evaluation
+
+
+def test_strong_finding_sets_high() -> None:
+    risk, _ = level(amp("MDM2"))
+    assert risk.level == "high"
+    assert [(r.rule_id, r.role) for r in risk.reasons if r.role == "sets_level"] == [("MDM2-AMP-HPD", "sets_level")]
+    assert "MDM2 amplification (copy number 14)" in risk.summary
+
+
+def test_moderate_finding_sets_elevated_outside_its_excluded_tumour_type() -> None:
+    egfr = snv("EGFR", "p.L858R")
+    assert level(egfr, tumour_type="BLCA")[0].level == "elevated"
+    assert level(egfr, tumour_type="LUAD")[0].level == "none_detected"  # excluded in NSCLC (LUAD inherits NSCLC)
+
+
+def test_strong_beats_moderate_and_keeps_it_as_supporting() -> None:
+    risk, _ = level(amp("MDM4"), snv("EGFR", "p.L858R"), tumour_type="BLCA")
+    assert risk.level == "high"
+    roles = {r.rule_id: r.role for r in risk.reasons}
+    assert roles["MDM4-AMP-HPD"] == "sets_level" and roles["EGFR-HPD-NON-NSCLC"] == "supporting"
+
+
+def test_emerging_findings_never_raise_the_level() -> None:
+    risk, _ = level(snv("AKT1", "p.E17K"), snv("DNMT3A", "p.R882H"))
+    assert risk.level == "none_detected"
+    assert {r.rule_id for r in risk.reasons} == {"AKT1-E17K-HPD", "DNMT3A-HPD"}
+
+
+def test_missing_copy_number_makes_it_not_assessable() -> None:
+    risk, evaluation = level(coverage=SMALL_ONLY)
+    assert risk.level == "not_assessable"
+    assert {r.rule_id for r in risk.reasons if r.role == "not_assessed"} == {"MDM2-AMP-HPD", "MDM4-AMP-HPD"}
+    assert {("MDM2", "copy_number"), ("MDM4", "copy_number")} <= {(g.gene, g.kind) for g in evaluation.not_assessed}
+
+
+def test_a_gap_in_one_gene_is_not_negative() -> None:
+    coverage = Coverage(small_variants=GeneScope.everything(), copy_number=GeneScope.everything(),
+                        gaps=(CoverageGap("MDM2", AlterationKind.COPY_NUMBER, "no segment over MDM2"),))
+    risk, _ = level(coverage=coverage)
+    assert risk.level == "not_assessable" and "MDM2" in risk.summary
+
+
+def test_finding_still_counts_when_key_events_are_unassessed() -> None:
+    risk, _ = level(snv("EGFR", "p.L858R"), tumour_type="BLCA", coverage=SMALL_ONLY)
+    assert risk.level == "elevated" and "not assessed" in risk.summary
+
+
+def test_conditional_findings_are_listed_but_do_not_set_the_level() -> None:
+    # The 11q13 rules are limited to HCC; without a tumour type they are conditional.
+    risk, evaluation = level(amp("CCND1"), tumour_type=None)
+    assert risk.level == "none_detected"
+    assert [f.rule.id for f in evaluation.findings if f.conditional] == ["CCND1-AMP-HPD-HCC"]
+    assert ("CCND1-AMP-HPD-HCC", "conditional") in {(r.rule_id, r.role) for r in risk.reasons}
+    assert level(amp("CCND1"), tumour_type="HCC")[0].level == "elevated"
+
+
+@pytest.mark.parametrize(("variants", "status"), [
+    ((), "met"),
+    ((snv("TP53", "p.R273H"),), "not_met"),
+])
+def test_tp53_qualifier_for_mdm2_inhibitors(variants, status: str) -> None:
+    _, evaluation = level(amp("MDM2"), *variants, tumour_type="DDLS")
+    finding = next(f for f in evaluation.findings if f.rule.id == "MDM2-AMP-MDM2-INHIBITOR")
+    brigimadlin = next(t for t in finding.therapies if t.drugs == ("brigimadlin",))
+    assert brigimadlin.qualifiers[0].gene == "TP53" and brigimadlin.qualifiers[0].status == status
+    assert brigimadlin.usable is (status == "met")
+
+
+def test_tp53_qualifier_is_unknown_when_tp53_was_not_assessed() -> None:
+    coverage = Coverage(small_variants=GeneScope.of({"EGFR"}), copy_number=GeneScope.everything(),
+                        small_variant_basis="EGFR-only panel")
+    _, evaluation = level(amp("MDM2"), tumour_type="DDLS", coverage=coverage)
+    finding = next(f for f in evaluation.findings if f.rule.id == "MDM2-AMP-MDM2-INHIBITOR")
+    assert {q.status for t in finding.therapies for q in t.qualifiers} == {"unknown"}
+
+
+def test_resistance_mutation_cancels_first_generation_tki() -> None:
+    _, evaluation = level(snv("EGFR", "p.L858R"), snv("EGFR", "p.T790M"))
+    finding = next(f for f in evaluation.findings if f.rule.id == "EGFR-L858R-TKI")
+    by_drug = {t.drugs: t for t in finding.therapies}
+    assert by_drug[("erlotinib",)].cancelled_by == ("p.T790M",) and not by_drug[("erlotinib",)].usable
+    assert by_drug[("osimertinib",)].usable
