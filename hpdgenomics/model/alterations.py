@@ -22,7 +22,7 @@ class SmallVariant:
 
     gene: str
     chrom: str
-    pos: int
+    pos: int | None  # 1-based; None when the input gives no position (minimal cBioPortal MAF)
     ref: str
     alt: str
     consequence_class: ConsequenceClass
@@ -42,7 +42,11 @@ class SmallVariant:
     @property
     def label(self) -> str:
         """Short human label: the protein change when known, else the genomic change."""
-        return self.protein_change or f"{self.chrom}:{self.pos}{self.ref}>{self.alt}"
+        if self.protein_change:
+            return self.protein_change
+        if self.pos:
+            return f"{self.chrom}:{self.pos}{self.ref}>{self.alt}"
+        return self.consequence_class.value.replace("_", " ")
 
 
 class CopyNumberState(str, Enum):

@@ -129,7 +129,7 @@ def _read_row(
         SmallVariant(
             gene=gene,
             chrom=normalise_contig((record.get("Chromosome") or "").strip()),
-            pos=_int(record.get("Start_Position")) or 0,
+            pos=_int(record.get("Start_Position")),
             ref=(record.get("Reference_Allele") or "").strip(),
             alt=_alt(record),
             consequence_class=consequence,
