@@ -65,8 +65,9 @@ def cli() -> None:
 
 
 @cli.command()
-@click.option("--vcf", type=click.Path(dir_okay=False, path_type=Path), help="Somatic small-variant VCF (.vcf/.vcf.gz), "
-              "annotated by VEP (CSQ), snpEff (ANN/EFF) or bcftools csq (BCSQ).")
+@click.option("--vcf", type=click.Path(dir_okay=False, path_type=Path),
+              help="Somatic small-variant VCF (.vcf/.vcf.gz), annotated by VEP (CSQ), snpEff (ANN/EFF) "
+              "or bcftools csq (BCSQ).")
 @click.option("--maf", type=click.Path(dir_okay=False, path_type=Path), help="GDC or cBioPortal MAF (gzipped or not).")
 @click.option("--sample", help="Tumor_Sample_Barcode to report from a multi-sample MAF (default: every sample).")
 @click.option("--sample-id", help="Id the report carries (default: the tumour sample name; the file name for "
@@ -138,7 +139,7 @@ def rules_list(rule_files: tuple[Path, ...], category: str | None) -> None:
     rows += [_rule_row(rule) for rule in ruleset.rules if category is None or rule.category == category]
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
     for row in rows:
-        click.echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths)) + "  " + row[-1])
+        click.echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=False)) + "  " + row[-1])
     click.echo(f"\n{len(rows) - 1} rules; rules version {ruleset.version}, sha256 {ruleset.sha256[:12]}…", err=True)
 
 

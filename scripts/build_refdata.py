@@ -151,7 +151,7 @@ def _cds_length(tx: dict[str, object]) -> int:
     starts = [int(x) for x in str(tx["exon_starts"]).split(",")]
     ends = [int(x) for x in str(tx["exon_ends"]).split(",")]
     lo, hi = int(tx["cds_start"]), int(tx["cds_end"])  # type: ignore[call-overload]
-    return sum(max(0, min(e, hi) - max(s, lo)) for s, e in zip(starts, ends))
+    return sum(max(0, min(e, hi) - max(s, lo)) for s, e in zip(starts, ends, strict=True))
 
 
 def _nm_number(tx: dict[str, object]) -> int:

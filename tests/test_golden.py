@@ -22,6 +22,6 @@ def test_report_matches_golden(case: str, monkeypatch: pytest.MonkeyPatch) -> No
     assert set(rendered) == on_disk, "run: python tests/regenerate_golden.py"
     for name, text in rendered.items():
         expected = (GOLDEN / name).read_text(encoding="utf-8")
-        assert text == expected, f"{name} differs from the golden file; run python tests/regenerate_golden.py and review"
+        assert text == expected, f"{name} differs; run python tests/regenerate_golden.py and review the diff"
         if name.endswith(".json"):
             validate_document(json.loads(text))

@@ -40,7 +40,8 @@ CASES = [
     # start, stop, splice, unknown
     ("p.M1?", "p.M1?", ChangeKind.START_LOST), ("p.Met1?", "p.M1?", ChangeKind.START_LOST),
     ("p.M1I", "p.M1I", ChangeKind.START_LOST),
-    ("p.*757Lext*?", "p.*757Lext*?", ChangeKind.EXTENSION), ("p.Ter757LeuextTer?", "p.*757Lext*?", ChangeKind.EXTENSION),
+    ("p.*757Lext*?", "p.*757Lext*?", ChangeKind.EXTENSION),
+    ("p.Ter757LeuextTer?", "p.*757Lext*?", ChangeKind.EXTENSION),
     ("p.*757L", "p.*757L", ChangeKind.EXTENSION),
     ("X125_splice", "p.X125_splice", ChangeKind.SPLICE), ("p.X125_splice", "p.X125_splice", ChangeKind.SPLICE),
     ("p.?", "p.?", ChangeKind.UNKNOWN), ("p.(?)", "p.?", ChangeKind.UNKNOWN), ("p.0", "p.?", ChangeKind.UNKNOWN),

@@ -91,7 +91,8 @@ def _qualifier_status(qualifier: Qualifier, profile: SampleProfile) -> Qualifier
         if not coverage.copy_number.covers(gene):
             detail += f"; {gene} copy number not assessed"
     else:
-        return QualifierStatus(gene, qualifier.state, "unknown", f"{gene} was not assessed ({coverage.basis(AlterationKind.SMALL_VARIANT)})")
+        basis = coverage.basis(AlterationKind.SMALL_VARIANT)
+        return QualifierStatus(gene, qualifier.state, "unknown", f"{gene} was not assessed ({basis})")
     status = "met" if state == qualifier.state else "not_met"
     return QualifierStatus(gene, qualifier.state, status, detail)
 

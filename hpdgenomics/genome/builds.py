@@ -7,7 +7,7 @@ name its build; for segment files, a position past a chromosome's end in one bui
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from hpdgenomics.genome._data import read_table
 
@@ -42,7 +42,7 @@ def normalise_build_name(name: str) -> str | None:
     raise UnsupportedBuild(f"{name!r} is not a genome build name this tool knows (GRCh37, GRCh38, hg19, hg38)")
 
 
-@lru_cache(maxsize=None)
+@cache
 def _contigs(build: str) -> tuple[tuple[str, int, str, str], ...]:
     if build not in SUPPORTED_BUILDS:
         raise UnsupportedBuild(f"{build!r} is not a supported build ({', '.join(SUPPORTED_BUILDS)})")

@@ -93,7 +93,7 @@ def load_genes(build: str) -> GeneTable:
         ends = [int(x) for x in row[10].split(",")]
         genes.append(Gene(
             symbol=row[0], chrom=row[1], start=int(row[2]), end=int(row[3]), strand=row[4], transcript=row[5],
-            mane=row[6] == "1", cds_start=int(row[7]), cds_end=int(row[8]), exons=tuple(zip(starts, ends)),
+            mane=row[6] == "1", cds_start=int(row[7]), cds_end=int(row[8]), exons=tuple(zip(starts, ends, strict=True)),
             gene_start=int(row[11]), gene_end=int(row[12]),
         ))
     return GeneTable(build, genes)

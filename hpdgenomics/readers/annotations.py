@@ -160,7 +160,7 @@ def parse_eff(value: str, fields: list[str] | None) -> list[TranscriptAnnotation
         if not match:
             continue
         parts = match.group("fields").split("|")
-        field = dict(zip(names, parts)) if names else {}
+        field = dict(zip(names, parts, strict=False))  # trailing fields are optional if names else {}
         gene = field.get("gene_name") or (parts[5] if len(parts) > 5 else "")
         if not gene:
             continue

@@ -23,7 +23,8 @@ def open_text(path: str | Path) -> TextIO:
     try:
         with path.open("rb") as probe:
             magic = probe.read(2)
-        raw = gzip.open(path, "rb") if magic == GZIP_MAGIC else path.open("rb")
+        # The handle outlives this function: the caller closes it through the returned text wrapper.
+        raw = gzip.open(path, "rb") if magic == GZIP_MAGIC else path.open("rb")  # noqa: SIM115
     except OSError as exc:
         raise InputError(path, f"cannot be opened: {exc.strerror or exc}") from exc
     # utf-8-sig drops a byte-order mark; newline=None turns Windows line endings into '\n'.
