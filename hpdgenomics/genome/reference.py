@@ -39,30 +39,41 @@ class Gene:
 class GeneTable:
     """Every coding gene of one build, looked up by symbol or by position."""
 
-    def __init__(self, build: str, genes: Iterable[Gene]) -> None:
+    def __init__(self, build: str, rows: Iterable[list[str]]) -> None:
         self.build = build
-        self._by_symbol = {gene.symbol: gene for gene in genes}
-        self._by_chrom: dict[str, list[Gene]] = {}
-        for gene in sorted(self._by_symbol.values(), key=lambda g: (g.chrom, g.gene_start)):
-            self._by_chrom.setdefault(gene.chrom, []).append(gene)
-        self._starts = {chrom: [g.gene_start for g in genes] for chrom, genes in self._by_chrom.items()}
+        # Rows stay as text until a gene is asked for: building ~19,000 Gene objects with their exons costs more
+        # than a whole small-sample run, and most runs look at a few dozen genes.
+        self._rows = {row[0]: row for row in rows}
+        self._cache: dict[str, Gene] = {}
+        spans = sorted((row[1], int(row[11]), int(row[12]), row[0]) for row in self._rows.values())
+        self._by_chrom: dict[str, list[tuple[int, int, str]]] = {}
+        for chrom, start, end, symbol in spans:
+            self._by_chrom.setdefault(chrom, []).append((start, end, symbol))
+        self._starts = {chrom: [span[0] for span in spans] for chrom, spans in self._by_chrom.items()}
         # The longest gene bounds how far left of a position an overlapping gene can start.
-        self._max_length = max((g.gene_end - g.gene_start for g in self._by_symbol.values()), default=0)
+        self._max_length = max((end - start for spans in self._by_chrom.values() for start, end, _ in spans),
+                               default=0)
 
     def __contains__(self, symbol: object) -> bool:
-        return symbol in self._by_symbol
+        return symbol in self._rows
 
     def __len__(self) -> int:
-        return len(self._by_symbol)
+        return len(self._rows)
 
     def get(self, symbol: str) -> Gene | None:
-        return self._by_symbol.get(symbol)
+        """The gene called ``symbol`` (HGNC symbol as in refGene), or None."""
+        if symbol not in self._cache:
+            row = self._rows.get(symbol)
+            if row is None:
+                return None
+            self._cache[symbol] = _gene(row)
+        return self._cache[symbol]
 
     def regions(self, symbols: Iterable[str], padding: int = 0) -> list[tuple[str, int, int]]:
         """Merged (chrom, start, end) spans over the genes, 0-based half-open, padded; unknown symbols ignored."""
         spans = sorted(
             (gene.chrom, max(0, gene.gene_start - padding), gene.gene_end + padding)
-            for gene in (self._by_symbol.get(s) for s in symbols) if gene is not None
+            for gene in (self.get(s) for s in symbols) if gene is not None
         )
         merged: list[tuple[str, int, int]] = []
         for chrom, start, end in spans:
@@ -75,11 +86,12 @@ class GeneTable:
     def genes_overlapping(self, chrom: str, start: int, end: int) -> list[Gene]:
         """Genes whose span overlaps [start, end) on ``chrom`` (any contig spelling)."""
         chrom = normalise_contig(chrom)
-        genes = self._by_chrom.get(chrom, [])
+        spans = self._by_chrom.get(chrom, [])
         starts = self._starts.get(chrom, [])
         first = bisect.bisect_left(starts, start - self._max_length)
         last = bisect.bisect_left(starts, end)
-        return [g for g in genes[first:last] if g.gene_end > start and g.gene_start < end]
+        hits = [symbol for span_start, span_end, symbol in spans[first:last] if span_end > start and span_start < end]
+        return [gene for gene in map(self.get, hits) if gene is not None]
 
 
 @lru_cache(maxsize=2)
@@ -87,16 +99,17 @@ def load_genes(build: str) -> GeneTable:
     """The gene table of ``build`` (loaded once per process)."""
     if build not in SUPPORTED_BUILDS:
         raise UnsupportedBuild(f"{build!r} is not a supported build ({', '.join(SUPPORTED_BUILDS)})")
-    genes = []
-    for row in read_table(f"genes.{build}.tsv.gz"):
-        starts = [int(x) for x in row[9].split(",")]
-        ends = [int(x) for x in row[10].split(",")]
-        genes.append(Gene(
-            symbol=row[0], chrom=row[1], start=int(row[2]), end=int(row[3]), strand=row[4], transcript=row[5],
-            mane=row[6] == "1", cds_start=int(row[7]), cds_end=int(row[8]), exons=tuple(zip(starts, ends, strict=True)),
-            gene_start=int(row[11]), gene_end=int(row[12]),
-        ))
-    return GeneTable(build, genes)
+    return GeneTable(build, read_table(f"genes.{build}.tsv.gz"))
+
+
+def _gene(row: list[str]) -> Gene:
+    starts = [int(x) for x in row[9].split(",")]
+    ends = [int(x) for x in row[10].split(",")]
+    return Gene(
+        symbol=row[0], chrom=row[1], start=int(row[2]), end=int(row[3]), strand=row[4], transcript=row[5],
+        mane=row[6] == "1", cds_start=int(row[7]), cds_end=int(row[8]), exons=tuple(zip(starts, ends, strict=True)),
+        gene_start=int(row[11]), gene_end=int(row[12]),
+    )
 
 
 @lru_cache(maxsize=2)
