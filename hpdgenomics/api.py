@@ -7,10 +7,12 @@ same for every sample of a multi-sample input (a MAF of several tumours). The CL
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from hpdgenomics.copynumber.absolute import check_purity_ploidy
+from hpdgenomics.copynumber.thresholds import load_thresholds
 from hpdgenomics.engine import decide_hpd_risk, evaluate, load_rules
 from hpdgenomics.engine.rules import RuleSet
 from hpdgenomics.errors import BuildMismatchError, InputError, OptionError, SampleSelectionError
@@ -18,6 +20,14 @@ from hpdgenomics.genome import oncotree
 from hpdgenomics.genome.builds import BuildConflict, UnsupportedBuild, detect_build_from_contig_lengths
 from hpdgenomics.genome.builds import normalise_build_name as _build_name
 from hpdgenomics.genome.reference import load_genes
+from hpdgenomics.inputs.copy_number import (
+    CopyNumberInput,
+    CopyNumberOptions,
+    SampleCopyNumber,
+    read_copy_number,
+    sample_copy_number,
+    segment_build,
+)
 from hpdgenomics.model import (
     AlterationKind,
     Coverage,
@@ -32,6 +42,7 @@ from hpdgenomics.model import (
 from hpdgenomics.readers.maf import read_maf
 from hpdgenomics.readers.text import sha256_of
 from hpdgenomics.readers.vcf import VcfHeader, choose_tumour_sample, inspect_vcf, read_vcf
+from hpdgenomics.readers.vcf_cnv import has_copy_number_records
 from hpdgenomics.report import SampleReport, build_report
 
 # Padding around gene spans when reading an indexed VCF by region: keeps splice-site and start/stop records whose
@@ -49,17 +60,27 @@ class _SampleInputs:
     coverage: Coverage = field(default_factory=Coverage)
     build: str | None = None
     build_basis: str | None = None
+    copy_number: SampleCopyNumber | None = None
 
 
 def annotate(
     *,
     vcf: str | Path | None = None,
     maf: str | Path | None = None,
+    seg: str | Path | None = None,
+    cns: str | Path | None = None,
+    cna: str | Path | None = None,
+    cnv_vcf: str | Path | None = None,
     sample: str | None = None,
     sample_id: str | None = None,
     tumour_sample: str | None = None,
     tumour_type: str | None = None,
     build: str = "auto",
+    purity: float | None = None,
+    ploidy: float | None = None,
+    cn_thresholds: str | Path | None = None,
+    amplification_cn: float | None = None,
+    seg_log10: bool = False,
     include_filtered: bool = False,
     include_germline: bool = False,
     rules: Sequence[str | Path] = (),
@@ -67,13 +88,24 @@ def annotate(
     """Annotate one tumour and return its report.
 
     Args:
-        vcf: somatic small-variant VCF (VEP CSQ, snpEff ANN/EFF or bcftools BCSQ annotated), plain or bgzipped.
+        vcf: somatic small-variant VCF (VEP CSQ, snpEff ANN/EFF or bcftools BCSQ annotated), plain or bgzipped;
+            its copy-number records (SVTYPE=CNV/DUP/DEL with END), if any, are read too unless another
+            copy-number input is given.
         maf: GDC or cBioPortal MAF; with several samples, ``sample`` names the one to report.
-        sample: the Tumor_Sample_Barcode to read from a multi-sample MAF.
+        seg: copy-number segments (IGV/DNAcopy SEG and its column-name variants), several samples per file.
+        cns: a CNVkit ``.cns``/``.call.cns`` (segments) or ``.cnr`` (bins) file of this tumour.
+        cna: a discrete copy-number table (cBioPortal/GISTIC matrix or long format).
+        cnv_vcf: a VCF of copy-number records (DRAGEN, GATK gCNV, CNVkit export).
+        sample: the sample to read from multi-sample files (MAF barcode, SEG ID, CNA column).
         sample_id: the id the report carries (default: the VCF tumour column, or the file name for sites-only VCFs).
         tumour_sample: the VCF column of the tumour (default: ``##tumor_sample=``, else the only sample).
         tumour_type: OncoTree code (e.g. ``LUAD``); without it tumour-specific rules are reported as conditional.
         build: ``GRCh37``, ``GRCh38`` or ``auto`` (decided from the data; a contradiction is an error).
+        purity: tumour purity in (0, 1] for the log2 → copy-number conversion (default: taken as pure).
+        ploidy: tumour ploidy (default 2).
+        cn_thresholds: YAML file of copy-number thresholds (global ``default`` and per-gene ``genes``).
+        amplification_cn: global amplification cut-off (absolute copy number; default 6).
+        seg_log10: the SEG values are log10 ratios rather than log2.
         include_filtered: keep records whose FILTER is not PASS.
         include_germline: keep MAF rows whose Mutation_Status is Germline.
         rules: extra rule files; a rule with an existing id replaces the bundled one.
@@ -86,12 +118,16 @@ def annotate(
         RuleError: a rule file breaks the schema.
     """
     reports = annotate_samples(
-        vcf=vcf, maf=maf, sample=sample, sample_id=sample_id, tumour_sample=tumour_sample, tumour_type=tumour_type,
-        build=build, include_filtered=include_filtered, include_germline=include_germline, rules=rules,
+        vcf=vcf, maf=maf, seg=seg, cns=cns, cna=cna, cnv_vcf=cnv_vcf, sample=sample, sample_id=sample_id,
+        tumour_sample=tumour_sample, tumour_type=tumour_type, build=build, purity=purity, ploidy=ploidy,
+        cn_thresholds=cn_thresholds, amplification_cn=amplification_cn, seg_log10=seg_log10,
+        include_filtered=include_filtered, include_germline=include_germline, rules=rules,
     )
     if len(reports) != 1:
         names = ", ".join(r.sample_id for r in reports[:10]) + (" …" if len(reports) > 10 else "")
-        raise SampleSelectionError(maf, f"the file holds {len(reports)} samples ({names}); choose one with sample=")
+        source = maf or seg or cna
+        raise SampleSelectionError(source, f"the input holds {len(reports)} samples ({names}); choose one with "
+                                   "sample=")
     return reports[0]
 
 
@@ -99,33 +135,63 @@ def annotate_samples(
     *,
     vcf: str | Path | None = None,
     maf: str | Path | None = None,
+    seg: str | Path | None = None,
+    cns: str | Path | None = None,
+    cna: str | Path | None = None,
+    cnv_vcf: str | Path | None = None,
     sample: str | None = None,
     sample_id: str | None = None,
     tumour_sample: str | None = None,
     tumour_type: str | None = None,
     build: str = "auto",
+    purity: float | None = None,
+    ploidy: float | None = None,
+    cn_thresholds: str | Path | None = None,
+    amplification_cn: float | None = None,
+    seg_log10: bool = False,
     include_filtered: bool = False,
     include_germline: bool = False,
     rules: Sequence[str | Path] = (),
 ) -> list[SampleReport]:
-    """Like :func:`annotate`, but return one report per sample of the input (in file order)."""
-    if (vcf is None) == (maf is None):
-        raise OptionError("give exactly one small-variant input: a VCF or a MAF")
+    """Like :func:`annotate`, but return one report per sample of the inputs (in file order)."""
+    if vcf is not None and maf is not None:
+        raise OptionError("give one small-variant input: a VCF or a MAF, not both")
+    cn_given = {kind: path for kind, path in (("seg", seg), ("cns", cns), ("cna", cna), ("cnv_vcf", cnv_vcf))
+                if path is not None}
+    if len(cn_given) > 1:
+        raise OptionError("give at most one copy-number input (--seg, --cns, --cna or --cnv-vcf)")
+    if vcf is None and maf is None and not cn_given:
+        raise OptionError("no input: give a VCF or MAF of small variants and/or a copy-number file "
+                          "(--seg, --cns, --cna, --cnv-vcf)")
     if maf is not None and (tumour_sample is not None):
         raise OptionError("--tumour-sample applies to VCF input; use --sample to pick a MAF sample")
     code = check_tumour_type(tumour_type)
     requested_build = _requested_build(build)
+    purity, checked_ploidy = check_purity_ploidy(purity, ploidy)
+    cn_options = CopyNumberOptions(
+        purity=purity, ploidy=checked_ploidy, seg_log10=seg_log10,
+        thresholds=load_thresholds(cn_thresholds, amplification_cn=amplification_cn),
+    )
     ruleset = load_rules(rules)
+    files: list[InputFile] = []
+    inputs: list[_SampleInputs] = []
     if vcf is not None:
         inputs = [_read_vcf_input(Path(vcf), ruleset, requested_build, tumour_sample, sample_id or sample,
                                   include_filtered)]
-        files = [InputFile(str(vcf), "vcf", sha256_of(vcf))]
-    else:
-        assert maf is not None
+        files.append(InputFile(str(vcf), "vcf", sha256_of(vcf)))
+    elif maf is not None:
         inputs = _read_maf_input(Path(maf), ruleset, requested_build, sample, include_filtered, include_germline)
         if sample_id is not None and len(inputs) == 1:
             inputs[0].sample_id = sample_id
-        files = [InputFile(str(maf), "maf", sha256_of(maf))]
+        files.append(InputFile(str(maf), "maf", sha256_of(maf)))
+    cn_kind, cn_path = next(iter(cn_given.items()), (None, None))
+    if cn_kind is None and vcf is not None and has_copy_number_records(inspect_vcf(vcf)):
+        cn_kind, cn_path = "cnv_vcf", vcf  # the same VCF also carries copy-number records
+    if cn_kind is not None and cn_path is not None:
+        inputs = _attach_copy_number(inputs, cn_kind, Path(cn_path), ruleset, requested_build, sample, sample_id,
+                                     tumour_sample, include_filtered, cn_options)
+        if cn_path is not vcf:
+            files.append(InputFile(str(cn_path), cn_kind, sha256_of(cn_path)))
     parameters = {
         "build": build,
         "tumour_type": code,
@@ -134,8 +200,86 @@ def annotate_samples(
         "include_filtered": include_filtered,
         "include_germline": include_germline,
         "rule_files": [str(path) for path in rules],
+        "purity": purity,
+        "ploidy": checked_ploidy,
+        "cn_thresholds": None if cn_thresholds is None else str(cn_thresholds),
+        "amplification_cn": amplification_cn,
+        "seg_log10": seg_log10,
     }
-    return [_report(one, code, files, ruleset, parameters) for one in inputs]
+    cn_settings = cn_options.to_dict() if cn_kind is not None else None
+    return [_report(one, code, files, ruleset, parameters, cn_settings) for one in inputs]
+
+
+def _attach_copy_number(
+    inputs: list[_SampleInputs], kind: str, path: Path, ruleset: RuleSet, requested_build: str | None,
+    sample: str | None, sample_id: str | None, tumour_sample: str | None, include_filtered: bool,
+    options: CopyNumberOptions,
+) -> list[_SampleInputs]:
+    """Read the copy-number file, match its samples to the small-variant samples, and call each one."""
+    single_tumour = len(inputs) == 1 and (kind in ("cns", "cnv_vcf") or sample is None)
+    # A one-tumour run (VCF, or a MAF narrowed by --sample) reads only that tumour from a multi-sample CN file.
+    wanted = sample
+    cn = read_copy_number(kind, path, sample=wanted if kind != "cnv_vcf" else sample_id, options=options,
+                          genes=ruleset.genes(), tumour_sample=tumour_sample, include_filtered=include_filtered)
+    build, basis = _copy_number_build(cn, inputs, requested_build)
+    if not inputs:
+        targets = [_SampleInputs(sample_id=s) for s in cn.samples]
+        if sample_id is not None and len(targets) == 1:
+            targets[0].sample_id = sample_id
+        mapping = {t.sample_id: s for t, s in zip(targets, cn.samples, strict=True)}
+        for target in targets:
+            target.coverage = Coverage(small_variant_basis="no small-variant input (VCF or MAF) was given")
+    elif single_tumour and len(inputs) == 1:
+        targets = inputs
+        mapping = {inputs[0].sample_id: _one_sample(cn, inputs[0].sample_id, path)}
+    else:
+        targets = list(inputs)
+        known = {t.sample_id for t in targets}
+        for extra in cn.samples:
+            if extra not in known:
+                targets.append(_SampleInputs(sample_id=extra, coverage=Coverage(
+                    small_variant_basis=f"sample {extra} has no row in the small-variant input, so its small "
+                    "variants were not assessed")))
+        mapping = {t.sample_id: t.sample_id for t in targets}
+    per_sample = sample_copy_number(cn, sorted(set(mapping.values())), build, ruleset.genes(), options)
+    for target in targets:
+        result = per_sample[mapping[target.sample_id]]
+        target.copy_number = result
+        target.coverage = replace(target.coverage, copy_number=result.scope, copy_number_basis=result.basis,
+                                  gaps=target.coverage.gaps + result.gaps)
+        if result.tally is not None:
+            target.tallies.append(result.tally)
+        if target.build is None:
+            target.build, target.build_basis = build, basis
+    return targets
+
+
+def _one_sample(cn: CopyNumberInput, tumour: str, path: Path) -> str:
+    """The copy-number sample that belongs to a one-tumour run: the same id, else the file's only sample."""
+    if tumour in cn.samples:
+        return tumour
+    if len(cn.samples) == 1:
+        return cn.samples[0]
+    shown = ", ".join(cn.samples[:10]) + (" …" if len(cn.samples) > 10 else "")
+    raise SampleSelectionError(path, f"{len(cn.samples)} samples and none is {tumour!r}; choose one with --sample "
+                               f"({shown})")
+
+
+def _copy_number_build(cn: CopyNumberInput, inputs: list[_SampleInputs],
+                       requested: str | None) -> tuple[str | None, str | None]:
+    """The build for the copy-number file: agreed between the request, the small-variant input and the data."""
+    known = requested or next((i.build for i in inputs if i.build), None)
+    basis = "declared with --build" if requested else next((i.build_basis for i in inputs if i.build), None)
+    if cn.vcf_header is not None:
+        vcf_build, vcf_basis = _vcf_build(cn.vcf_header, known)
+        known, basis = vcf_build, basis or vcf_basis
+    build, detected_basis = segment_build(cn, known)
+    if known is not None and build != known:
+        raise BuildMismatchError(cn.path, f"the copy-number coordinates fit {build} but the other inputs are {known}")
+    if cn.segments is not None and build is None:
+        raise OptionError(f"cannot tell the genome build of {cn.path} from its coordinates; give --build GRCh37 "
+                          "or --build GRCh38")
+    return build, basis or (f"detected from {detected_basis}" if detected_basis else None)
 
 
 def check_tumour_type(tumour_type: str | None) -> str | None:
@@ -166,12 +310,14 @@ def _requested_build(build: str) -> str | None:
 
 def _report(
     inputs: _SampleInputs, tumour_type: str | None, files: list[InputFile], ruleset: RuleSet,
-    parameters: dict[str, Any],
+    parameters: dict[str, Any], cn_settings: dict[str, Any] | None,
 ) -> SampleReport:
     sample = Sample(id=inputs.sample_id, tumour_type=tumour_type, genome_build=inputs.build)
+    cn = inputs.copy_number
     profile = SampleProfile(
-        sample=sample, variants=tuple(inputs.variants), copy_number=(), coverage=inputs.coverage,
-        qc=tuple(inputs.tallies), inputs=tuple(files),
+        sample=sample, variants=tuple(inputs.variants), copy_number=cn.calls if cn else (),
+        coverage=inputs.coverage, qc=tuple(inputs.tallies), inputs=tuple(files),
+        copy_number_events=cn.events if cn else (), copy_number_settings=cn_settings,
     )
     evaluation = evaluate(profile, ruleset)
     risk = decide_hpd_risk(evaluation, ruleset, tumour_type)

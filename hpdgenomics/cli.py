@@ -69,7 +69,25 @@ def cli() -> None:
               help="Somatic small-variant VCF (.vcf/.vcf.gz), annotated by VEP (CSQ), snpEff (ANN/EFF) "
               "or bcftools csq (BCSQ).")
 @click.option("--maf", type=click.Path(dir_okay=False, path_type=Path), help="GDC or cBioPortal MAF (gzipped or not).")
-@click.option("--sample", help="Tumor_Sample_Barcode to report from a multi-sample MAF (default: every sample).")
+@click.option("--seg", type=click.Path(dir_okay=False, path_type=Path),
+              help="Copy-number segments (SEG: ID chrom loc.start loc.end num.mark seg.mean, or Sample/Chromosome/"
+              "Start/End/Segment_Mean variants); several samples per file.")
+@click.option("--cns", type=click.Path(dir_okay=False, path_type=Path),
+              help="CNVkit .cns/.call.cns segments (the integer cn column is used when present) or .cnr bins.")
+@click.option("--cna", type=click.Path(dir_okay=False, path_type=Path),
+              help="Discrete copy-number table: cBioPortal/GISTIC matrix (-2..2, NA = not profiled) or long format.")
+@click.option("--cnv-vcf", type=click.Path(dir_okay=False, path_type=Path),
+              help="VCF of copy-number records (SVTYPE=CNV/DUP/DEL with END and CN; DRAGEN, GATK gCNV, CNVkit). "
+              "Copy-number records inside --vcf are read without this option.")
+@click.option("--purity", type=click.FloatRange(0, 1, min_open=True),
+              help="Tumour purity for log2 -> copy number (CNVkit formula; default: taken as pure).")
+@click.option("--ploidy", type=click.FloatRange(0, min_open=True), help="Tumour ploidy (default 2).")
+@click.option("--amplification-cn", type=click.FloatRange(0, min_open=True),
+              help="Absolute copy number from which a gene is amplified (default 6).")
+@click.option("--cn-thresholds", type=click.Path(dir_okay=False, path_type=Path),
+              help="YAML file of copy-number thresholds: 'default:' and per-gene 'genes: {MDM2: {...}}'.")
+@click.option("--seg-log10", is_flag=True, help="The SEG values are log10 ratios (some aCGH exports), not log2.")
+@click.option("--sample", help="Sample to report from a multi-sample MAF, SEG or CNA file (default: every sample).")
 @click.option("--sample-id", help="Id the report carries (default: the tumour sample name; the file name for "
               "sites-only VCFs).")
 @click.option("--tumour-sample", "--tumor-sample", "tumour_sample",
@@ -90,16 +108,24 @@ def cli() -> None:
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
 @_handle_errors
 def annotate(
-    vcf: Path | None, maf: Path | None, sample: str | None, sample_id: str | None, tumour_sample: str | None,
-    tumour_type: str | None, build: str, include_filtered: bool, include_germline: bool,
+    vcf: Path | None, maf: Path | None, seg: Path | None, cns: Path | None, cna: Path | None,
+    cnv_vcf: Path | None, purity: float | None, ploidy: float | None, amplification_cn: float | None,
+    cn_thresholds: Path | None, seg_log10: bool, sample: str | None, sample_id: str | None,
+    tumour_sample: str | None, tumour_type: str | None, build: str, include_filtered: bool, include_germline: bool,
     rule_files: tuple[Path, ...], out_dir: Path, formats: tuple[str, ...], force: bool, quiet: bool,
 ) -> None:
-    """Annotate one tumour (or every sample of a MAF) and write its reports."""
-    if vcf is None and maf is None:
-        raise click.UsageError("give an input: --vcf or --maf")
+    """Annotate one tumour (or every sample of a multi-sample MAF, SEG or CNA file) and write its reports.
+
+    Small variants (--vcf or --maf) and copy number (--seg, --cns, --cna or --cnv-vcf) of the same tumour
+    combine into one report; either kind alone works too, and what was not given is reported as not assessed.
+    """
+    if not any((vcf, maf, seg, cns, cna, cnv_vcf)):
+        raise click.UsageError("give an input: --vcf or --maf, and/or --seg, --cns, --cna or --cnv-vcf")
     reports = api.annotate_samples(
-        vcf=vcf, maf=maf, sample=sample, sample_id=sample_id, tumour_sample=tumour_sample, tumour_type=tumour_type,
-        build=build, include_filtered=include_filtered, include_germline=include_germline, rules=rule_files,
+        vcf=vcf, maf=maf, seg=seg, cns=cns, cna=cna, cnv_vcf=cnv_vcf, sample=sample, sample_id=sample_id,
+        tumour_sample=tumour_sample, tumour_type=tumour_type, build=build, purity=purity, ploidy=ploidy,
+        cn_thresholds=cn_thresholds, amplification_cn=amplification_cn, seg_log10=seg_log10,
+        include_filtered=include_filtered, include_germline=include_germline, rules=rule_files,
     )
     written = write_reports(reports, out_dir, formats=formats, force=force)
     if not quiet:

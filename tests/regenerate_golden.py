@@ -21,6 +21,9 @@ CASES: dict[str, dict[str, object]] = {
     "luad_vcf": {"vcf": "test_data/vcf/luad_mutect2_vep.vcf.gz", "tumour_type": "LUAD"},
     "gdc_maf": {"maf": "test_data/maf/gdc_two_samples.maf", "tumour_type": "NSCLC"},
     "brca_minimal_maf": {"maf": "test_data/maf/cbioportal_minimal_crlf_bom.maf", "tumour_type": "BRCA"},
+    "luad_vcf_with_cns": {"vcf": "test_data/vcf/luad_mutect2_vep.vcf.gz",
+                          "cns": "test_data/copy_number/tumor_luad1_grch38.call.cns", "tumour_type": "LUAD"},
+    "seg_two_samples": {"seg": "test_data/copy_number/mdm2_cdk4_amp_two_samples.seg", "tumour_type": "DDLS"},
 }
 
 

@@ -58,7 +58,7 @@ def test_maf_without_sample_writes_one_report_per_sample(tmp_path: Path) -> None
 @pytest.mark.parametrize(("args", "code", "message"), [
     (["annotate", "--out", "x"], 2, "give an input"),
     (["annotate", "--vcf", LUAD, "--tumour-type", "LAUD", "--out", "x"], 2, "did you mean"),
-    (["annotate", "--vcf", LUAD, "--maf", LUAD, "--out", "x"], 2, "exactly one"),
+    (["annotate", "--vcf", LUAD, "--maf", LUAD, "--out", "x"], 2, "not both"),
     (["annotate", "--vcf", "missing.vcf", "--out", "x"], 1, "missing.vcf"),
     (["annotate", "--vcf", str(TEST_DATA / "vcf" / "two_tumours_no_header.vcf"), "--out", "x"], 1, "TUMOR_A, TUMOR_B"),
     (["annotate", "--maf", str(TEST_DATA / "maf" / "mixed_builds.maf"), "--out", "x"], 1, "mixes genome builds"),

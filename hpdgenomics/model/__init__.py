@@ -1,6 +1,13 @@
 """Frozen data model shared by readers, engine and reports (imports nothing from the rest of the package)."""
 
-from hpdgenomics.model.alterations import CopyNumberCall, CopyNumberState, Origin, SmallVariant
+from hpdgenomics.model.alterations import (
+    CopyNumberCall,
+    CopyNumberEvent,
+    CopyNumberPart,
+    CopyNumberState,
+    Origin,
+    SmallVariant,
+)
 from hpdgenomics.model.coverage import AlterationKind, Coverage, CoverageGap, GeneScope
 from hpdgenomics.model.profile import SampleProfile
 from hpdgenomics.model.qc import ReadTally
@@ -11,6 +18,8 @@ __all__ = [
     "AlterationKind",
     "ConsequenceClass",
     "CopyNumberCall",
+    "CopyNumberEvent",
+    "CopyNumberPart",
     "CopyNumberState",
     "Coverage",
     "CoverageGap",

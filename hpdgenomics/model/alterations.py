@@ -60,22 +60,55 @@ class CopyNumberState(str, Enum):
 
 
 @dataclass(frozen=True, slots=True)
-class CopyNumberCall:
-    """A gene-level copy-number call (filled by the copy-number readers)."""
+class CopyNumberPart:
+    """One segment (or bin set) that overlaps a gene, with what it says on its own."""
 
-    gene: str
+    chrom: str
+    start: int  # 0-based, half-open, the whole segment (not clipped to the gene)
+    end: int
+    overlap_bp: int  # bases of the gene span this segment covers
     state: CopyNumberState
     copy_number: float | None = None
     log2: float | None = None
+    source: str = ""  # "file:line"
+
+    @property
+    def length(self) -> int:
+        return self.end - self.start
+
+
+@dataclass(frozen=True, slots=True)
+class CopyNumberCall:
+    """A gene-level copy-number call, with the segments behind it and how it was derived."""
+
+    gene: str
+    state: CopyNumberState
+    copy_number: float | None = None  # absolute (purity-adjusted when a purity was given); None for discrete calls
+    log2: float | None = None  # the input's log2 ratio of the deciding segment, before any purity adjustment
     chrom: str | None = None
-    start: int | None = None
+    start: int | None = None  # the deciding segment, 0-based half-open
     end: int | None = None
-    fraction_covered: float | None = None
-    focal: bool | None = None
+    fraction_covered: float | None = None  # share of the gene span with a segment over it
+    focal: bool | None = None  # the deciding segment is no longer than the focal limit
     source: str = ""
+    method: str = ""  # how the state was reached, e.g. "log2 -> copy number (purity 0.4, ploidy 2)"
+    parts: tuple[CopyNumberPart, ...] = ()
 
     @property
     def label(self) -> str:
         """Short human label, e.g. "amplification (copy number 14)"."""
         state = self.state.value.replace("_", " ")
         return f"{state} (copy number {self.copy_number:g})" if self.copy_number is not None else state
+
+
+@dataclass(frozen=True, slots=True)
+class CopyNumberEvent:
+    """Genes amplified together on one stretch of a chromosome (e.g. MDM2 with CDK4 on 12q14-q15)."""
+
+    kind: str  # "co_amplification"
+    chrom: str
+    genes: tuple[str, ...]
+    cytobands: tuple[str, ...]
+    start: int
+    end: int
+    note: str

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from hpdgenomics.model.alterations import CopyNumberCall, SmallVariant
+from hpdgenomics.model.alterations import CopyNumberCall, CopyNumberEvent, SmallVariant
 from hpdgenomics.model.coverage import Coverage
 from hpdgenomics.model.qc import ReadTally
 from hpdgenomics.model.sample import InputFile, Sample
@@ -20,6 +20,8 @@ class SampleProfile:
     coverage: Coverage
     qc: tuple[ReadTally, ...]
     inputs: tuple[InputFile, ...]
+    copy_number_events: tuple[CopyNumberEvent, ...] = ()
+    copy_number_settings: dict[str, object] | None = None  # purity, ploidy, thresholds and their sources
 
     def variants_in(self, gene: str) -> tuple[SmallVariant, ...]:
         return tuple(v for v in self.variants if v.gene == gene)

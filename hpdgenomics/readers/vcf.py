@@ -50,6 +50,7 @@ class VcfHeader:
     indexed: bool
     header_lines: int
     uses_chr_prefix: bool
+    info_keys: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -97,6 +98,7 @@ def inspect_vcf(path: str | Path) -> VcfHeader:
         indexed=_has_index(path),
         header_lines=len(header_lines),
         uses_chr_prefix=any(name.startswith("chr") for name in contigs),
+        info_keys=frozenset(_ids(meta.get("INFO", []))),
     )
 
 

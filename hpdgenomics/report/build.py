@@ -12,6 +12,7 @@ from hpdgenomics.engine.findings import Evaluation, Finding, NotAssessed, Therap
 from hpdgenomics.engine.policy import HpdRisk
 from hpdgenomics.engine.rules import CATEGORIES, STRENGTH_ORDER, Evidence, RuleSet
 from hpdgenomics.model.alterations import CopyNumberCall, SmallVariant
+from hpdgenomics.model.coverage import AlterationKind
 from hpdgenomics.model.profile import SampleProfile
 from hpdgenomics.report.document import DISCLAIMER, REPORT_SCHEMA_VERSION, SampleReport
 
@@ -66,6 +67,7 @@ def build_report(
             "small_variants": profile.coverage.small_variant_basis,
             "copy_number": profile.coverage.copy_number_basis,
         },
+        "copy_number": _copy_number_section(profile),
         "rules_out_of_scope": sorted(evaluation.rules_out_of_scope),
         "qc": _qc(profile),
         "inputs": [{"path": i.path, "format": i.format, "sha256": i.sha256} for i in profile.inputs],
@@ -131,8 +133,33 @@ def _variant(v: SmallVariant) -> dict[str, Any]:
 
 def _copy_number(c: CopyNumberCall) -> dict[str, Any]:
     return {
-        "state": c.state.value, "copy_number": c.copy_number, "log2": c.log2, "chrom": c.chrom, "start": c.start,
-        "end": c.end, "fraction_covered": c.fraction_covered, "focal": c.focal, "source": c.source,
+        "gene": c.gene, "state": c.state.value, "copy_number": c.copy_number, "log2": c.log2, "chrom": c.chrom,
+        "start": c.start, "end": c.end, "fraction_covered": c.fraction_covered, "focal": c.focal,
+        "source": c.source, "method": c.method,
+        "parts": [
+            {"chrom": p.chrom, "start": p.start, "end": p.end, "overlap_bp": p.overlap_bp, "state": p.state.value,
+             "copy_number": p.copy_number, "log2": p.log2, "source": p.source}
+            for p in c.parts
+        ],
+    }
+
+
+def _copy_number_section(profile: SampleProfile) -> dict[str, Any]:
+    coverage = profile.coverage
+    return {
+        "assessed": bool(coverage.copy_number.all_genes or coverage.copy_number.genes),
+        "basis": coverage.copy_number_basis,
+        "settings": profile.copy_number_settings,
+        "genes": [_copy_number(c) for c in sorted(profile.copy_number, key=lambda c: c.gene)],
+        "events": [
+            {"kind": e.kind, "chrom": e.chrom, "genes": list(e.genes), "cytobands": list(e.cytobands),
+             "start": e.start, "end": e.end, "note": e.note}
+            for e in profile.copy_number_events
+        ],
+        "not_assessed": [
+            {"gene": gap.gene, "reason": gap.reason}
+            for gap in coverage.gaps if gap.kind is AlterationKind.COPY_NUMBER
+        ],
     }
 
 

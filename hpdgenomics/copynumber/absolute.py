@@ -1,0 +1,78 @@
+"""From a log2 ratio to an absolute copy number and a state.
+
+Purity rescaling follows CNVkit ``call`` (knowledge file §2): for an observed log2 ratio *v*, purity *p*, reference
+ploidy *r* and expected ploidy *x* (equal here: the tool does not know the patient's sex, so X and Y are treated like
+autosomes)::
+
+    n = (r * 2**v - x * (1 - p)) / p          (p = 1 gives n = r * 2**v)
+
+Negative results are clipped to 0. The state then comes from the rescaled log2 ratio log2(n / r) and the
+thresholds in :mod:`hpdgenomics.copynumber.thresholds`.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from hpdgenomics.copynumber.thresholds import CopyNumberThresholds
+from hpdgenomics.errors import OptionError
+from hpdgenomics.model.alterations import CopyNumberState
+
+DEFAULT_PLOIDY = 2.0
+
+
+def check_purity_ploidy(purity: float | None, ploidy: float | None) -> tuple[float | None, float]:
+    """Validate the options: purity in (0, 1], ploidy positive (default 2)."""
+    if purity is not None and not (0 < purity <= 1):
+        raise OptionError(f"purity must lie in (0, 1], got {purity}")
+    ploidy = DEFAULT_PLOIDY if ploidy is None else ploidy
+    if not (ploidy > 0 and math.isfinite(ploidy)):
+        raise OptionError(f"ploidy must be a positive number, got {ploidy}")
+    return purity, ploidy
+
+
+def absolute_copy_number(log2: np.ndarray | float, purity: float | None, ploidy: float = DEFAULT_PLOIDY) -> np.ndarray:
+    """Tumour copy number from log2 ratios (vectorised); NaN stays NaN."""
+    ratio = ploidy * np.exp2(np.asarray(log2, dtype=float))
+    if purity is None or purity >= 1:
+        return ratio
+    return np.clip((ratio - ploidy * (1 - purity)) / purity, 0, None)
+
+
+def state_from_log2(copy_number: float, thresholds: CopyNumberThresholds,
+                    ploidy: float = DEFAULT_PLOIDY) -> CopyNumberState:
+    """State of a segment measured as a log2 ratio, given the copy number :func:`absolute_copy_number` made of it.
+
+    The log2 cut-offs apply to the purity-rescaled ratio log2(copy_number / ploidy), as in CNVkit; amplification
+    additionally needs the absolute copy number to reach ``amplification_cn``.
+    """
+    rescaled = math.log2(copy_number / ploidy) if copy_number > 0 else -math.inf
+    # The fourth cut-off only separates CNVkit's 3 copies from 4+; here everything above neutral and below the
+    # amplification copy number is a gain, so it does not change the state.
+    deep, loss, neutral, _ = thresholds.log2_cutoffs
+    if rescaled <= deep:
+        return CopyNumberState.DEEP_DELETION
+    if rescaled <= loss:
+        return CopyNumberState.LOSS
+    if rescaled <= neutral:
+        return CopyNumberState.NEUTRAL
+    if copy_number >= thresholds.amplification_cn:
+        return CopyNumberState.AMPLIFICATION
+    return CopyNumberState.GAIN
+
+
+def state_from_copy_number(copy_number: float, thresholds: CopyNumberThresholds,
+                           ploidy: float = DEFAULT_PLOIDY) -> CopyNumberState:
+    """State of one segment whose input gives an absolute copy number (CNVkit ``cn``, a VCF ``CN``)."""
+    if copy_number >= thresholds.amplification_cn:
+        return CopyNumberState.AMPLIFICATION
+    if copy_number < thresholds.deep_deletion_cn:
+        return CopyNumberState.DEEP_DELETION
+    nearest = round(copy_number)
+    if nearest > ploidy:
+        return CopyNumberState.GAIN
+    if nearest < ploidy:
+        return CopyNumberState.LOSS
+    return CopyNumberState.NEUTRAL

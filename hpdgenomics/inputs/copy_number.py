@@ -1,0 +1,190 @@
+"""Copy-number inputs of a run: read one file (SEG, CNVkit, discrete CNA, VCF copy-number records), decide its
+build, and turn each sample's segments or values into gene-level calls with what they covered.
+
+This is orchestration between the readers, :mod:`hpdgenomics.copynumber` and the genome tables; it knows file
+kinds but no rules (it is given the genes to call).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from hpdgenomics.copynumber import ThresholdSet, call_discrete, call_segments, co_amplifications
+from hpdgenomics.copynumber.absolute import DEFAULT_PLOIDY
+from hpdgenomics.copynumber.call import GeneCalls
+from hpdgenomics.copynumber.thresholds import SOURCES
+from hpdgenomics.errors import BuildMismatchError
+from hpdgenomics.genome.builds import BuildConflict, build_from_positions
+from hpdgenomics.genome.reference import Gene, load_genes
+from hpdgenomics.model import AlterationKind, CopyNumberCall, CopyNumberEvent, CoverageGap, GeneScope, ReadTally
+from hpdgenomics.readers.cna import DiscreteFile, read_discrete_cna
+from hpdgenomics.readers.segments import SegmentFile, read_cnvkit, read_seg
+from hpdgenomics.readers.vcf import VcfHeader, choose_tumour_sample, inspect_vcf
+from hpdgenomics.readers.vcf_cnv import read_vcf_copy_number
+
+KINDS = ("seg", "cns", "cna", "cnv_vcf")
+
+
+@dataclass(frozen=True)
+class CopyNumberOptions:
+    """How copy number is turned into calls (recorded in the report)."""
+
+    purity: float | None = None
+    ploidy: float = DEFAULT_PLOIDY
+    thresholds: ThresholdSet = field(default_factory=ThresholdSet)
+    seg_log10: bool = False
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "purity": self.purity,
+            "ploidy": self.ploidy,
+            "purity_formula": SOURCES["purity_formula"],
+            "seg_values": "log10 ratios converted to log2" if self.seg_log10 else "log2 ratios",
+            "thresholds": self.thresholds.to_dict(),
+        }
+
+
+@dataclass
+class CopyNumberInput:
+    """One copy-number file, read."""
+
+    path: Path
+    kind: str  # seg | cns | cna | cnv_vcf
+    samples: list[str]
+    segments: SegmentFile | None = None
+    discrete: DiscreteFile | None = None
+    vcf_header: VcfHeader | None = None
+
+    @property
+    def format(self) -> str:
+        if self.segments is not None:
+            return self.segments.format
+        return "cna"
+
+
+@dataclass
+class SampleCopyNumber:
+    """One sample's gene-level copy number, ready to go into its profile."""
+
+    calls: tuple[CopyNumberCall, ...]
+    events: tuple[CopyNumberEvent, ...]
+    scope: GeneScope
+    basis: str
+    gaps: tuple[CoverageGap, ...]
+    tally: ReadTally | None
+
+
+def read_copy_number(kind: str, path: str | Path, *, sample: str | None, options: CopyNumberOptions,
+                     genes: frozenset[str], tumour_sample: str | None = None,
+                     include_filtered: bool = False) -> CopyNumberInput:
+    """Read a SEG (``seg``), CNVkit (``cns``: .cns/.call.cns/.cnr), discrete CNA (``cna``) or copy-number VCF
+    (``cnv_vcf``) file. ``sample`` picks one sample of a multi-sample file (or names a one-sample file's sample)."""
+    path = Path(path)
+    if kind == "cnv_vcf":
+        header = inspect_vcf(path)
+        tumour = choose_tumour_sample(header, tumour_sample)
+        segments = read_vcf_copy_number(header, tumour, include_filtered=include_filtered,
+                                        sample_id=sample or tumour or _stem(path))
+        return CopyNumberInput(path, kind, segments.samples, segments=segments, vcf_header=header)
+    if kind == "seg":
+        segments = read_seg(path, sample=sample, log10=options.seg_log10)
+        return CopyNumberInput(path, kind, segments.samples, segments=segments)
+    if kind == "cns":
+        segments = read_cnvkit(path, sample=sample)
+        return CopyNumberInput(path, kind, segments.samples, segments=segments)
+    if kind == "cna":
+        discrete = read_discrete_cna(path, sample=sample, genes=genes)
+        return CopyNumberInput(path, kind, list(discrete.samples), discrete=discrete)
+    raise ValueError(f"unknown copy-number input kind {kind!r}")
+
+
+def _stem(path: Path) -> str:
+    name = path.name
+    for suffix in (".gz", ".bgz", ".vcf"):
+        name = name.removesuffix(suffix)
+    return name or path.name
+
+
+def segment_build(cn: CopyNumberInput, requested: str | None) -> tuple[str | None, str | None]:
+    """The build segments fit (from positions past a chromosome end), checked against ``requested``.
+
+    Returns (build, basis); build None when the coordinates fit both builds. Discrete inputs have no coordinates.
+    """
+    if cn.segments is None:
+        return requested, None
+    ends = cn.segments.max_end_by_contig()
+    try:
+        detected = build_from_positions(ends)
+    except BuildConflict as exc:
+        raise BuildMismatchError(cn.path, f"segment coordinates fit neither build: {exc}") from exc
+    if requested is not None and detected is not None and detected != requested:
+        raise BuildMismatchError(cn.path, f"--build {requested} was given but segment ends lie past the end of a "
+                                 f"{requested} chromosome (they fit {detected})")
+    if detected is not None:
+        return detected, "segment ends past a chromosome end in the other build"
+    return requested, None
+
+
+def sample_copy_number(cn: CopyNumberInput, samples: list[str], build: str | None, genes: frozenset[str],
+                       options: CopyNumberOptions) -> dict[str, SampleCopyNumber]:
+    """Gene calls for each of ``samples`` (a sample absent from the file gets everything *not assessed*)."""
+    ordered = sorted(genes)
+    if cn.discrete is not None:
+        table = load_genes(build or "GRCh38")  # coordinates only group co-amplified genes; the calls need none
+        coordinates = {g: table.get(g) for g in ordered}
+        return {s: _from_discrete(cn, s, ordered, coordinates, build or "GRCh38") for s in samples}
+    assert cn.segments is not None and build is not None
+    table = load_genes(build)
+    coordinates = {g: table.get(g) for g in ordered}
+    results = call_segments(
+        cn.segments.frame, coordinates, options.thresholds, purity=options.purity, ploidy=options.ploidy,
+        bins=cn.segments.bins, samples=samples, file_name=cn.path.name,
+    )
+    return {s: _from_segments(cn, results[s], coordinates, build, options) for s in samples}
+
+
+def _from_segments(cn: CopyNumberInput, result: GeneCalls, coordinates: dict[str, Gene | None], build: str,
+                   options: CopyNumberOptions) -> SampleCopyNumber:
+    assert cn.segments is not None
+    sample = result.sample_id
+    tally = cn.segments.tallies.get(sample)
+    what = {"seg": "SEG segments", "cns": "CNVkit segments", "cnr": "CNVkit bins (averaged per gene)",
+            "vcf": "VCF copy-number records"}[cn.segments.format]
+    if tally is None:
+        basis = f"{cn.path.name} has no segment for sample {sample}"
+        tally = ReadTally(str(cn.path), what)
+        tally.notes.append(f"sample {sample} is not in this file")
+    else:
+        basis = (f"{what} of {sample} from {cn.path.name} ({tally.kept} used), called on {build}; "
+                 f"{len(result.calls)} of {len(coordinates)} rule genes covered")
+    calls = tuple(result.calls[g] for g in sorted(result.calls))
+    gaps = _gaps(result)
+    events = co_amplifications(calls, coordinates, build)
+    return SampleCopyNumber(calls, events, GeneScope.of(result.calls), basis, gaps, tally)
+
+
+def _from_discrete(cn: CopyNumberInput, sample: str, genes: list[str], coordinates: dict[str, Gene | None],
+                   build: str) -> SampleCopyNumber:
+    assert cn.discrete is not None
+    one = cn.discrete.samples.get(sample)
+    if one is None:
+        result = GeneCalls(sample, not_assessed={g: f"sample {sample} is not a column of {cn.path.name}"
+                                                 for g in genes})
+        tally = ReadTally(str(cn.path), "CNA cells")
+        tally.notes.append(f"sample {sample} is not in this file")
+        basis = f"{cn.path.name} has no column for sample {sample}"
+    else:
+        result = call_discrete(sample, one.calls, one.profiled, genes, cn.discrete.genes_in_file, cn.path.name)
+        tally = one.tally
+        basis = (f"discrete copy-number calls of {sample} from {cn.path.name} (GISTIC/cBioPortal codes: only 2 is "
+                 f"an amplification); {len(result.calls)} of {len(genes)} rule genes profiled")
+    calls = tuple(result.calls[g] for g in sorted(result.calls))
+    gaps = _gaps(result)
+    events = co_amplifications(calls, coordinates, build)
+    return SampleCopyNumber(calls, events, GeneScope.of(result.calls), basis, gaps, tally)
+
+
+def _gaps(result: GeneCalls) -> tuple[CoverageGap, ...]:
+    return tuple(CoverageGap(gene, AlterationKind.COPY_NUMBER, reason)
+                 for gene, reason in sorted(result.not_assessed.items()))

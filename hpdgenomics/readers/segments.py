@@ -1,0 +1,259 @@
+"""Copy-number segments: SEG (IGV/DNAcopy and its column-name variants), CNVkit ``.cns``/``.call.cns`` and ``.cnr``.
+
+Every reader returns a :class:`SegmentFile`: one column-oriented table (pandas) for all samples of the file, with
+coordinates made 0-based and half-open, contigs spelled one way (``chr1`` → ``1``), and the line each row came
+from, so that later steps can cite it. Rows that cannot be used are counted per sample under a named reason.
+
+Coordinates: SEG files are 1-based and closed (DNAcopy ``loc.start``/``loc.end``; CNVkit's ``export seg`` adds 1 to
+the start), CNVkit ``.cns``/``.cnr`` are 0-based half-open (BED-like).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from hpdgenomics.errors import InputError, SampleSelectionError
+from hpdgenomics.genome.builds import SUPPORTED_BUILDS, contig_lengths, normalise_contig
+from hpdgenomics.model.qc import ReadTally
+from hpdgenomics.readers.text import GZIP_MAGIC, open_text
+
+SKIP_UNKNOWN_CONTIG = "contig not in GRCh37/GRCh38 primary assembly"
+SKIP_NO_VALUE = "no log2 ratio or copy number (NA)"
+
+# Column-name variants, compared after lower-casing and dropping everything but letters and digits.
+SEG_COLUMNS: dict[str, tuple[str, ...]] = {
+    "sample": ("id", "sample", "sampleid", "samplename", "tumorsamplebarcode", "barcode"),
+    "chrom": ("chrom", "chromosome", "chr", "contig"),
+    "start": ("locstart", "start", "startbp", "startposition", "chromstart"),
+    "end": ("locend", "end", "endbp", "endposition", "chromend"),
+    "marks": ("nummark", "nummarks", "numprobes", "nummarkers", "probes", "nprobes", "markers"),
+    "log2": ("segmean", "segmentmean", "log2", "log2ratio", "segcn", "meanlog2", "log2copyratio"),
+    "cn": ("cn", "copynumber", "totalcn", "tcn"),
+}
+CNVKIT_COLUMNS: dict[str, tuple[str, ...]] = {
+    "chrom": ("chromosome",),
+    "start": ("start",),
+    "end": ("end",),
+    "log2": ("log2",),
+    "cn": ("cn",),
+    "marks": ("probes",),
+    "weight": ("weight",),
+}
+REQUIRED = ("chrom", "start", "end")
+
+
+@dataclass
+class SegmentFile:
+    """Segments (or CNVkit bins) of one or more samples, read from one file."""
+
+    path: Path
+    format: str  # "seg", "cns" or "cnr"
+    frame: pd.DataFrame  # sample, chrom, start, end, log2, cn, marks, weight, line; only usable rows
+    samples: list[str]  # in file order
+    tallies: dict[str, ReadTally] = field(default_factory=dict)
+    value_columns: tuple[str, ...] = ()  # which of log2 / cn the file provides
+    bins: bool = False  # CNVkit .cnr: many small bins per gene, to be averaged rather than taken one by one
+
+    def for_sample(self, sample: str) -> pd.DataFrame:
+        return self.frame[self.frame["sample"] == sample]
+
+    def max_end_by_contig(self) -> dict[str, int]:
+        """Largest end per contig (for build detection from coordinates)."""
+        if self.frame.empty:
+            return {}
+        return {str(k): int(v) for k, v in self.frame.groupby("chrom", sort=False)["end"].max().items()}
+
+
+def read_seg(path: str | Path, *, sample: str | None = None, log10: bool = False) -> SegmentFile:
+    """Read a SEG file (several samples). ``log10``: the values are log10 ratios (some aCGH exports)."""
+    path = Path(path)
+    comments, header = _header(path)
+    if "sample" not in _resolve(path, header, SEG_COLUMNS, comments + 1, REQUIRED) and {"chromosome", "log2"} <= {
+            _key(h) for h in header}:
+        raise InputError(path, "this is a CNVkit .cns/.cnr table (no sample column): give it with --cns",
+                         line=comments + 1)
+    columns = _resolve(path, header, SEG_COLUMNS, comments + 1, ("sample", *REQUIRED))
+    if "log2" not in columns and "cn" not in columns:
+        raise InputError(path, "no segment value column: expected one of seg.mean, Segment_Mean, log2, Seg.CN "
+                         f"or a copy-number column (cn, Copy_Number); the header has {_shown(header)}",
+                         line=comments + 1)
+    frame = _read(path, comments, columns)
+    if log10 and "log2" in frame:
+        frame["log2"] = frame["log2"] * np.log2(10)
+    # SEG is 1-based closed; the table is 0-based half-open like BED and CNVkit.
+    frame["start"] = frame["start"] - 1
+    return _finish(path, "seg", frame, comments, sample, columns, bins=False)
+
+
+def read_cnvkit(path: str | Path, *, sample: str | None = None) -> SegmentFile:
+    """Read a CNVkit ``.cns``/``.call.cns`` (segments) or ``.cnr`` (bins) of one sample.
+
+    The sample id is ``sample`` when given, else the file name without ``.call.cns``/``.cns``/``.cnr``.
+    """
+    path = Path(path)
+    comments, header = _header(path)
+    columns = _resolve(path, header, CNVKIT_COLUMNS, comments + 1, (*REQUIRED, "log2"))
+    frame = _read(path, comments, columns)
+    name = sample or _cnvkit_stem(path)
+    frame.insert(0, "sample", name)
+    is_bins = path.name.lower().removesuffix(".gz").endswith(".cnr")
+    return _finish(path, "cnr" if is_bins else "cns", frame, comments, None, columns, bins=is_bins)
+
+
+def _cnvkit_stem(path: Path) -> str:
+    name = path.name
+    for suffix in (".gz", ".cnr", ".cns", ".call", ".segmetrics", ".bintest"):
+        name = name.removesuffix(suffix)
+    return name or path.name
+
+
+def _header(path: Path) -> tuple[int, list[str]]:
+    """Number of leading ``#`` lines and the tab-split header after them."""
+    comments = 0
+    with open_text(path) as handle:
+        for line in handle:
+            if line.startswith("#"):
+                comments += 1
+                continue
+            header = line.rstrip("\n").split("\t")
+            return comments, [h.strip().strip('"') for h in header]
+    raise InputError(path, "the file is empty (expected a tab-separated header line)")
+
+
+def _key(name: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", name.lower())
+
+
+def _resolve(path: Path, header: list[str], variants: dict[str, tuple[str, ...]], line: int,
+             required: Iterable[str]) -> dict[str, str]:
+    """Map our column names to the file's, checking the required ones are there."""
+    by_key: dict[str, str] = {}
+    for name in header:
+        by_key.setdefault(_key(name), name)
+    columns = {ours: next(by_key[v] for v in names if v in by_key)
+               for ours, names in variants.items() if any(v in by_key for v in names)}
+    missing = [name for name in required if name not in columns]
+    if missing:
+        expected = "; ".join(f"{m}: one of {', '.join(variants[m])}" for m in missing)
+        hint = " (is the file tab-separated?)" if len(header) == 1 else ""
+        raise InputError(path, f"missing required column(s) {', '.join(missing)} ({expected}); "
+                         f"the header has {_shown(header)}{hint}", line=line)
+    return columns
+
+
+def _shown(header: list[str]) -> str:
+    return ", ".join(header[:12]) + (" …" if len(header) > 12 else "")
+
+
+def _read(path: Path, comments: int, columns: dict[str, str]) -> pd.DataFrame:
+    """Read the needed columns as text, then convert, naming the first bad line when a value is not numeric."""
+    with path.open("rb") as probe:
+        compression = "gzip" if probe.read(2) == GZIP_MAGIC else None
+    try:
+        raw = pd.read_csv(
+            path, sep="\t", skiprows=comments, usecols=list(dict.fromkeys(columns.values())), dtype=str,
+            keep_default_na=False, compression=compression, encoding="utf-8-sig", engine="c",
+        )
+    except (EOFError, OSError) as exc:
+        raise InputError(path, f"compressed data is corrupt or truncated ({exc})") from exc
+    except UnicodeDecodeError as exc:
+        raise InputError(path, f"is not UTF-8 text ({exc.reason})") from exc
+    except pd.errors.ParserError as exc:
+        raise InputError(path, f"not a tab-separated table: {exc}") from exc
+    frame = pd.DataFrame({ours: raw[theirs].str.strip() for ours, theirs in columns.items()})
+    first_data_line = comments + 2
+    frame["line"] = np.arange(first_data_line, first_data_line + len(frame))
+    for name in ("start", "end"):
+        frame[name] = _numbers(path, frame, name, columns[name], integer=True)
+    for name in ("log2", "cn", "marks", "weight"):
+        if name in frame:
+            frame[name] = _numbers(path, frame, name, columns[name], integer=False)
+    bad = frame["end"] < frame["start"]
+    if bad.any():
+        row = frame[bad].iloc[0]
+        raise InputError(path, f"segment end {row['end']} lies before its start {row['start']}", line=int(row["line"]))
+    return frame
+
+
+_MISSING = {"", "NA", "NaN", "nan", "N/A", "na", "NULL", "null", "."}
+
+
+def _numbers(path: Path, frame: pd.DataFrame, name: str, column: str, *, integer: bool) -> pd.Series:
+    text = frame[name]
+    values = pd.to_numeric(text.where(~text.isin(_MISSING)), errors="coerce")
+    unparsable = values.isna() & ~text.isin(_MISSING)
+    if integer:
+        unparsable |= text.isin(_MISSING)
+    if unparsable.any():
+        index = unparsable.to_numpy().nonzero()[0][0]
+        kind = "an integer position" if integer else "a number or NA"
+        raise InputError(path, f"column {column}: expected {kind}, got {text.iloc[index]!r}",
+                         line=int(frame["line"].iloc[index]))
+    if integer:
+        if (values % 1 != 0).any() or (values < 0).any():
+            index = ((values % 1 != 0) | (values < 0)).to_numpy().nonzero()[0][0]
+            raise InputError(path, f"column {column}: expected a non-negative integer position, got "
+                             f"{text.iloc[index]!r}", line=int(frame["line"].iloc[index]))
+        return values.astype("int64")
+    return values.astype("float64")
+
+
+KNOWN_CONTIGS = frozenset(c for build in SUPPORTED_BUILDS for c in contig_lengths(build))
+# Array-era SEG files (TCGA Firehose, PLINK-style exports) number X and Y as 23 and 24.
+_NUMBERED_SEX = {"23": "X", "24": "Y"}
+
+
+def _finish(path: Path, fmt: str, frame: pd.DataFrame, comments: int, sample: str | None,
+            columns: dict[str, str], *, bins: bool) -> SegmentFile:
+    if frame.empty:
+        raise InputError(path, "the file has a header but no data rows")
+    frame["sample"] = frame["sample"].astype(str)
+    empty = frame["sample"] == ""
+    if empty.any():
+        raise InputError(path, "empty sample id", line=int(frame.loc[empty, "line"].iloc[0]))
+    samples = list(dict.fromkeys(frame["sample"]))
+    if sample is not None:
+        if sample not in samples:
+            shown = ", ".join(samples[:10]) + (" …" if len(samples) > 10 else "")
+            raise SampleSelectionError(path, f"sample {sample!r} is not in the file ({len(samples)} samples: {shown})")
+        frame = frame[frame["sample"] == sample]
+        samples = [sample]
+    notes: list[str] = []
+    raw_contigs = frame["chrom"].unique()
+    spelling = {c: normalise_contig(_NUMBERED_SEX.get(c, c)) for c in raw_contigs}
+    if any(c in _NUMBERED_SEX for c in raw_contigs):
+        notes.append("chromosomes 23 and 24 read as X and Y")
+    frame = frame.assign(chrom=frame["chrom"].map(spelling))
+    known = frame["chrom"].isin(KNOWN_CONTIGS)
+    values = [name for name in ("log2", "cn") if name in frame]
+    has_value = frame[values].notna().any(axis=1)
+    tallies = _tallies(path, fmt, frame, samples, known, has_value, notes)
+    usable = frame[known & has_value].reset_index(drop=True)
+    return SegmentFile(path=path, format=fmt, frame=usable, samples=samples, tallies=tallies,
+                       value_columns=tuple(values), bins=bins)
+
+
+def _tallies(path: Path, fmt: str, frame: pd.DataFrame, samples: list[str], known: pd.Series,
+             has_value: pd.Series, notes: list[str]) -> dict[str, ReadTally]:
+    unit = {"seg": "SEG segments", "cns": "CNVkit segments", "cnr": "CNVkit bins"}[fmt]
+    counts = pd.DataFrame({
+        "sample": frame["sample"], "unknown": ~known, "no_value": known & ~has_value, "kept": known & has_value,
+    }).groupby("sample", sort=False).sum()
+    tallies = {}
+    for name in samples:
+        row = counts.loc[name]
+        tally = ReadTally(path=str(path), unit=unit, notes=list(notes))
+        tally.read = int(row["unknown"] + row["no_value"] + row["kept"])
+        tally.kept = int(row["kept"])
+        if row["unknown"]:
+            tally.skipped[SKIP_UNKNOWN_CONTIG] = int(row["unknown"])
+        if row["no_value"]:
+            tally.skipped[SKIP_NO_VALUE] = int(row["no_value"])
+        tallies[name] = tally
+    return tallies
