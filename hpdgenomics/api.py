@@ -273,7 +273,7 @@ def _copy_number_build(cn: CopyNumberInput, inputs: list[_SampleInputs],
     if cn.vcf_header is not None:
         vcf_build, vcf_basis = _vcf_build(cn.vcf_header, known)
         known, basis = vcf_build, basis or vcf_basis
-    build, detected_basis = segment_build(cn, known)
+    build, detected_basis = segment_build(cn, known, "--build" if requested else "the small-variant input")
     if known is not None and build != known:
         raise BuildMismatchError(cn.path, f"the copy-number coordinates fit {build} but the other inputs are {known}")
     if cn.segments is not None and build is None:

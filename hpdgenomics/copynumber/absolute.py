@@ -21,6 +21,9 @@ from hpdgenomics.errors import OptionError
 from hpdgenomics.model.alterations import CopyNumberState
 
 DEFAULT_PLOIDY = 2.0
+# Values exactly at a cut-off (a seg.mean of 0.2, six copies) must not cross it through floating-point round trips
+# (log2 -> copies -> log2), so comparisons allow this much slack.
+TOLERANCE = 1e-9
 
 
 def check_purity_ploidy(purity: float | None, ploidy: float | None) -> tuple[float | None, float]:
@@ -52,13 +55,13 @@ def state_from_log2(copy_number: float, thresholds: CopyNumberThresholds,
     # The fourth cut-off only separates CNVkit's 3 copies from 4+; here everything above neutral and below the
     # amplification copy number is a gain, so it does not change the state.
     deep, loss, neutral, _ = thresholds.log2_cutoffs
-    if rescaled <= deep:
+    if rescaled <= deep + TOLERANCE:
         return CopyNumberState.DEEP_DELETION
-    if rescaled <= loss:
+    if rescaled <= loss + TOLERANCE:
         return CopyNumberState.LOSS
-    if rescaled <= neutral:
+    if rescaled <= neutral + TOLERANCE:
         return CopyNumberState.NEUTRAL
-    if copy_number >= thresholds.amplification_cn:
+    if copy_number >= thresholds.amplification_cn - TOLERANCE:
         return CopyNumberState.AMPLIFICATION
     return CopyNumberState.GAIN
 
@@ -66,7 +69,7 @@ def state_from_log2(copy_number: float, thresholds: CopyNumberThresholds,
 def state_from_copy_number(copy_number: float, thresholds: CopyNumberThresholds,
                            ploidy: float = DEFAULT_PLOIDY) -> CopyNumberState:
     """State of one segment whose input gives an absolute copy number (CNVkit ``cn``, a VCF ``CN``)."""
-    if copy_number >= thresholds.amplification_cn:
+    if copy_number >= thresholds.amplification_cn - TOLERANCE:
         return CopyNumberState.AMPLIFICATION
     if copy_number < thresholds.deep_deletion_cn:
         return CopyNumberState.DEEP_DELETION

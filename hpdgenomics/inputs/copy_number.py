@@ -106,7 +106,8 @@ def _stem(path: Path) -> str:
     return name or path.name
 
 
-def segment_build(cn: CopyNumberInput, requested: str | None) -> tuple[str | None, str | None]:
+def segment_build(cn: CopyNumberInput, requested: str | None,
+                  requested_by: str = "--build") -> tuple[str | None, str | None]:
     """The build segments fit (from positions past a chromosome end), checked against ``requested``.
 
     Returns (build, basis); build None when the coordinates fit both builds. Discrete inputs have no coordinates.
@@ -119,7 +120,7 @@ def segment_build(cn: CopyNumberInput, requested: str | None) -> tuple[str | Non
     except BuildConflict as exc:
         raise BuildMismatchError(cn.path, f"segment coordinates fit neither build: {exc}") from exc
     if requested is not None and detected is not None and detected != requested:
-        raise BuildMismatchError(cn.path, f"--build {requested} was given but segment ends lie past the end of a "
+        raise BuildMismatchError(cn.path, f"{requested_by} says {requested}, but segment ends lie past the end of a "
                                  f"{requested} chromosome (they fit {detected})")
     if detected is not None:
         return detected, "segment ends past a chromosome end in the other build"

@@ -144,12 +144,14 @@ def _state(path: Path, value: str, line: int) -> CopyNumberState | None:
 
 def _matrix(path: Path, frame: pd.DataFrame, comments: int, header: list[str], gene_column: str,
             sample: str | None, genes: frozenset[str] | None) -> DiscreteFile:
+    # pandas renames repeated columns ("S1.1"), so duplicates are looked for in the header as written.
+    written = [c for c in header if c != gene_column and _key(c) not in ANNOTATION_COLUMNS]
+    duplicated = pd.Index(written)[pd.Index(written).duplicated()]
+    if len(duplicated):
+        raise InputError(path, f"sample column {duplicated[0]!r} appears more than once", line=comments + 1)
     sample_columns = [c for c in frame.columns if c != gene_column and _key(c) not in ANNOTATION_COLUMNS]
     if not sample_columns:
         raise InputError(path, "the matrix has no sample columns", line=comments + 1)
-    duplicated = pd.Index(sample_columns)[pd.Index(sample_columns).duplicated()]
-    if len(duplicated):
-        raise InputError(path, f"sample column {duplicated[0]!r} appears more than once", line=comments + 1)
     if sample is not None:
         if sample not in sample_columns:
             raise SampleSelectionError(path, f"sample {sample!r} is not a column of the matrix "

@@ -14,10 +14,11 @@ COLUMNS = (
 
 
 def render_tsv(report: SampleReport) -> str:
-    """The TSV text: a header line, then findings in report order, then not-assessed gaps."""
+    """The TSV text: a header line, then findings in report order, co-amplification events, not-assessed gaps."""
     doc = report.document
     level = doc["hpd_risk"]["level"]
     rows = [_finding_row(report.sample_id, level, f) for f in doc["findings"]]
+    rows += [_event_row(report.sample_id, level, e) for e in doc.get("copy_number", {}).get("events", ())]
     rows += [_gap_row(report.sample_id, level, gap) for gap in doc["not_assessed"]]
     lines = ["\t".join(COLUMNS)]
     lines += ["\t".join(_cell(row.get(column)) for column in COLUMNS) for row in rows]
@@ -35,6 +36,14 @@ def _finding_row(sample_id: str, level: str, finding: Mapping[str, Any]) -> dict
         "vaf": variant.get("vaf"), "depth": variant.get("depth"), "transcript": variant.get("transcript"),
         "copy_number": copy_number.get("copy_number"), "therapies": _therapies(finding["therapies"]),
         "evidence": _evidence(finding["evidence"]), "reason": None,
+    }
+
+
+def _event_row(sample_id: str, level: str, event: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "sample_id": sample_id, "record_type": "copy_number_event", "category": event["kind"],
+        "gene": ",".join(event["genes"]), "alteration": "co-amplification", "hpd_risk_level": level,
+        "reason": event["note"],
     }
 
 
