@@ -31,3 +31,15 @@ def test_data() -> Path:
 def _reproducible_time(monkeypatch: pytest.MonkeyPatch) -> None:
     """Reports carry a timestamp; pin it so golden files compare exactly."""
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # 2026-01-01T00:00:00Z
+
+
+# Figures measured on real data (e.g. how many TCGA tumours have MDM2 amplified), printed after the test run so
+# that they can be compared with the README.
+REALDATA_FIGURES: list[str] = []
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if REALDATA_FIGURES:
+        terminalreporter.section("figures measured on ../shared/realdata")
+        for line in REALDATA_FIGURES:
+            terminalreporter.write_line(line)

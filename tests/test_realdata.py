@@ -73,3 +73,101 @@ def test_vcf2maf_strelka_vcf_is_read_but_unannotated() -> None:
     assert report.document["qc"]["skipped"] == {"unannotated (no CSQ/ANN/BCSQ/EFF)": 240}
     braf = [g for g in report.not_assessed if g["gene"] == "BRAF" and g["kind"] == "small_variant"]
     assert braf and "no CSQ, ANN, EFF or BCSQ" in braf[0]["reason"]
+
+
+# ------------------------------------------------------------------------------------------ copy number
+
+
+def _state(report, gene: str) -> str | None:
+    return next((g["state"] for g in report.document["copy_number"]["genes"] if g["gene"] == gene), None)
+
+
+def test_cnvkit_segments_bins_and_calls_of_one_sample_agree() -> None:
+    """p2-9_2: the integer cn of .call.cns (CNVkit's threshold call) and our calls on the .cns log2 agree."""
+    calls = {suffix: annotate(cns=realdata(f"cnvkit/regression/p2-9_2.{suffix}"), build="GRCh37")
+             for suffix in ("call.cns", "cns", "cnr")}
+    for report in calls.values():
+        validate_document(report.document)
+        assert _balanced(report)
+    genes = [g["gene"] for g in calls["call.cns"].document["copy_number"]["genes"]]
+    assert len(genes) >= 25
+    assert all(_state(calls["call.cns"], g) == _state(calls["cns"], g) for g in genes)
+    assert "as given by the input" in calls["call.cns"].document["copy_number"]["genes"][0]["method"]
+
+
+@pytest.mark.parametrize(("name", "amplified"), [
+    ("tr95t.cns", {"CDK4", "MDM2"}),
+    ("tr95t.segmetrics.cns", {"CDK4", "MDM2"}),
+    ("nv3.cns", {"EGFR"}),
+    ("cl_seq.cns", set()),
+])
+def test_cnvkit_real_segment_files(name: str, amplified: set[str]) -> None:
+    report = annotate(cns=realdata(f"cnvkit/{name}"))
+    validate_document(report.document)
+    assert report.document["sample"]["genome_build"] == "GRCh37" and _balanced(report)
+    found = {g["gene"] for g in report.document["copy_number"]["genes"] if g["state"] == "amplification"}
+    assert found == amplified
+    if amplified == {"CDK4", "MDM2"}:
+        assert [e["genes"] for e in report.document["copy_number"]["events"]] == [["CDK4", "MDM2"]]
+        assert report.hpd_level == "high"
+
+
+def test_cnvkit_amplicon_panel_counts_its_empty_segments() -> None:
+    report = annotate(cns=realdata("cnvkit/amplicon.cns"), build="GRCh37")
+    assert report.document["qc"]["skipped"] == {"empty segment (0 probes, end before start)": 8}
+    assert _balanced(report)
+    bins = annotate(cns=realdata("cnvkit/amplicon.cnr"), build="GRCh37")
+    assert bins.document["qc"]["read"] == 1433 and _balanced(bins)
+
+
+@pytest.mark.parametrize(("name", "log10", "samples"), [("cw-tr-log2.seg", False, 41), ("acgh-log10.seg", True, 36)])
+def test_cnvkit_exported_seg_files(name: str, log10: bool, samples: int) -> None:
+    reports = annotate_samples(seg=realdata(f"cnvkit/{name}"), seg_log10=log10)
+    assert len(reports) == samples
+    assert all(r.document["sample"]["genome_build"] == "GRCh37" and _balanced(r) for r in reports)
+
+
+# MDM2 span on hg19 from the knowledge file §5.1 (GISTIC2's refGene, 1-based closed), independent of our tables.
+MDM2_HG19 = ("12", 69_201_952, 69_239_324)
+
+
+def _independent_mdm2_count(path) -> int:
+    """Tumour aliquots with a segment over MDM2 at >= 6 copies (log2 >= log2(3)), by plain pandas."""
+    import math
+
+    import pandas as pd
+
+    frame = pd.read_csv(path, sep="\t", dtype={"chrom": str})
+    chrom, start, end = MDM2_HG19
+    over = frame[(frame["chrom"] == chrom) & (frame["loc.start"] <= end) & (frame["loc.end"] >= start)]
+    tumour = over["ID"].str.slice(13, 15).astype(int).between(1, 9)
+    return over[tumour & (over["seg.mean"] >= math.log2(3))]["ID"].nunique()
+
+
+@pytest.mark.parametrize(("study", "expected"), [("LUAD", 9), ("BLCA", 20)])
+def test_tcga_seg_mdm2_amplified_tumours_at_default_threshold(study: str, expected: int) -> None:
+    from .conftest import REALDATA_FIGURES
+
+    path = realdata(f"tcga_firehose_seg/{study}.segmented_scna_minus_germline_cnv_hg19.seg.gz")
+    reports = annotate_samples(seg=path)
+    tumours = [r for r in reports if 1 <= int(r.sample_id.split("-")[3][:2]) <= 9]
+    amplified = [r for r in tumours if _state(r, "MDM2") == "amplification"]
+    assert all(r.document["sample"]["genome_build"] == "GRCh37" for r in reports[:5])
+    assert all(r.document["qc"]["balanced"] for r in reports)
+    assert len(amplified) == _independent_mdm2_count(path) == expected
+    assert all(r.hpd_level == "high" for r in amplified)
+    REALDATA_FIGURES.append(f"TCGA {study} SEG: MDM2 amplified (>= 6 copies, purity not adjusted) in "
+                            f"{len(amplified)} of {len(tumours)} tumour aliquots ({len(reports)} aliquots in file)")
+
+
+def test_prostate_msk_cna_matrix_mdm2_and_mdm4_amplified() -> None:
+    from .conftest import REALDATA_FIGURES
+
+    reports = annotate_samples(cna=realdata("prostate_msk_2024/data_CNA.txt"), tumour_type="PRAD")
+    assert len(reports) == 2260
+    mdm2 = sum(_state(r, "MDM2") == "amplification" for r in reports)
+    mdm4 = sum(_state(r, "MDM4") == "amplification" for r in reports)
+    assert (mdm2, mdm4) == (14, 16)
+    assert all(r.document["qc"]["balanced"] for r in reports)
+    REALDATA_FIGURES.append(f"prostate_msk_2024 data_CNA.txt: MDM2 amplified in {mdm2}, MDM4 in {mdm4} of "
+                            f"{len(reports)} samples")

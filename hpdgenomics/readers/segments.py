@@ -25,6 +25,7 @@ from hpdgenomics.readers.text import GZIP_MAGIC, open_text
 
 SKIP_UNKNOWN_CONTIG = "contig not in GRCh37/GRCh38 primary assembly"
 SKIP_NO_VALUE = "no log2 ratio or copy number (NA)"
+SKIP_EMPTY = "empty segment (0 probes, end before start)"
 
 # Column-name variants, compared after lower-casing and dropping everything but letters and digits.
 SEG_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -175,6 +176,10 @@ def _read(path: Path, comments: int, columns: dict[str, str]) -> pd.DataFrame:
         if name in frame:
             frame[name] = _numbers(path, frame, name, columns[name], integer=False)
     bad = frame["end"] < frame["start"]
+    # CNVkit can emit an empty segment (0 probes) whose end lies before its start; it carries no measurement and
+    # is counted as skipped. Any other reversed segment is an error.
+    frame["empty"] = bad & (frame["marks"] == 0) if "marks" in frame else False
+    bad &= ~frame["empty"]
     if bad.any():
         row = frame[bad].iloc[0]
         raise InputError(path, f"segment end {row['end']} lies before its start {row['start']}", line=int(row["line"]))
@@ -232,9 +237,9 @@ def _finish(path: Path, fmt: str, frame: pd.DataFrame, comments: int, sample: st
     frame = frame.assign(chrom=frame["chrom"].map(spelling))
     known = frame["chrom"].isin(KNOWN_CONTIGS)
     values = [name for name in ("log2", "cn") if name in frame]
-    has_value = frame[values].notna().any(axis=1)
+    has_value = frame[values].notna().any(axis=1) & ~frame["empty"]
     tallies = _tallies(path, fmt, frame, samples, known, has_value, notes)
-    usable = frame[known & has_value].reset_index(drop=True)
+    usable = frame[known & has_value].drop(columns="empty").reset_index(drop=True)
     return SegmentFile(path=path, format=fmt, frame=usable, samples=samples, tallies=tallies,
                        value_columns=tuple(values), bins=bins)
 
@@ -243,17 +248,20 @@ def _tallies(path: Path, fmt: str, frame: pd.DataFrame, samples: list[str], know
              has_value: pd.Series, notes: list[str]) -> dict[str, ReadTally]:
     unit = {"seg": "SEG segments", "cns": "CNVkit segments", "cnr": "CNVkit bins"}[fmt]
     counts = pd.DataFrame({
-        "sample": frame["sample"], "unknown": ~known, "no_value": known & ~has_value, "kept": known & has_value,
+        "sample": frame["sample"], "unknown": ~known, "empty": known & frame["empty"],
+        "no_value": known & ~has_value & ~frame["empty"], "kept": known & has_value,
     }).groupby("sample", sort=False).sum()
     tallies = {}
     for name in samples:
         row = counts.loc[name]
         tally = ReadTally(path=str(path), unit=unit, notes=list(notes))
-        tally.read = int(row["unknown"] + row["no_value"] + row["kept"])
+        tally.read = int(row["unknown"] + row["empty"] + row["no_value"] + row["kept"])
         tally.kept = int(row["kept"])
         if row["unknown"]:
             tally.skipped[SKIP_UNKNOWN_CONTIG] = int(row["unknown"])
         if row["no_value"]:
             tally.skipped[SKIP_NO_VALUE] = int(row["no_value"])
+        if row["empty"]:
+            tally.skipped[SKIP_EMPTY] = int(row["empty"])
         tallies[name] = tally
     return tallies
