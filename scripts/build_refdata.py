@@ -8,6 +8,9 @@ intervals, UCSC cytobands, and the GRCh37/GRCh38 assembly reports shipped by bio
 - ``cytobands.<build>.tsv.gz`` chromosome bands
 - ``contigs.<build>.tsv``    main chromosome lengths, RefSeq accessions and UCSC names (for build detection)
 
+plus ``liftover.GRCh37_to_GRCh38.tsv.gz``, the UCSC hg19→hg38 chain as ungapped aligned blocks between main
+chromosomes (each row: GRCh37 chrom, start, end; GRCh38 chrom, start, strand),
+
 and ``MANIFEST.json`` naming every source with its sha256 and every output with its sha256 and row count.
 Output is deterministic: rerunning on the same sources gives byte-identical files.
 
@@ -43,6 +46,8 @@ SOURCES = {
     "cytoband/chromosome.band.hg38.txt": ("UCSC cytoBand via Debian package circos 0.69.9", "UCSC data; GPL-2+"),
     "assemblies/GRCh37.p13.json.gz": ("Assembly report from PyPI bioutils 0.6.2", "Apache-2.0"),
     "assemblies/GRCh38.p14.json.gz": ("Assembly report from PyPI bioutils 0.6.2", "Apache-2.0"),
+    "chain/hg19ToHg38.over.chain.gz": ("UCSC liftOver chain via GitHub broadinstitute/SpliceAI-lookup @ d204c34",
+                                       "UCSC liftOver files freely usable"),
 }
 GENE_COLUMNS = ("gene", "chrom", "start", "end", "strand", "transcript", "mane", "cds_start", "cds_end",
                 "exon_starts", "exon_ends", "gene_start", "gene_end")
@@ -69,6 +74,9 @@ def build_all(src: Path, out: Path) -> dict[str, object]:
                                 read_cytobands(src / "cytoband" / f"chromosome.band.{ucsc}.txt")))
         outputs.append(write_plain(out / f"contigs.{build}.tsv", ("name", "length", "refseq", "ucsc"),
                                    read_contigs(src / "assemblies" / f"{assembly}.json.gz")))
+    outputs.append(write_gz(out / "liftover.GRCh37_to_GRCh38.tsv.gz",
+                            ("chrom", "start", "end", "to_chrom", "to_start", "to_strand"),
+                            read_chain(src / "chain" / "hg19ToHg38.over.chain.gz")))
     manifest = {
         "generator": "scripts/build_refdata.py",
         "description": "Reference tables bundled with hpdgenomics; coordinates are 0-based, half-open.",
@@ -210,6 +218,39 @@ def read_contigs(path: Path) -> list[list[object]]:
             rows.append([seq["name"], seq["length"], seq.get("refseq_ac") or "", ucsc])
     rows.sort(key=lambda r: CONTIG_ORDER[str(r[0])])
     return rows
+
+
+def read_chain(path: Path) -> list[list[object]]:
+    """Ungapped blocks of a UCSC chain file between main chromosomes, sorted by source position.
+
+    Chain format: a ``chain`` header (score, tName, tSize, tStrand, tStart, tEnd, qName, qSize, qStrand, qStart,
+    qEnd, id), then lines ``size dt dq`` (the last just ``size``). On a ``-`` query strand qStart counts from the
+    end of the query chromosome; the block is stored with its query start in that reverse frame and strand ``-``.
+    """
+    blocks: list[list[object]] = []
+    with gzip.open(path, "rt", encoding="utf-8") as handle:
+        keep = False
+        t_pos = q_pos = 0
+        t_chrom = q_chrom = q_strand = ""
+        for line in handle:
+            fields = line.split()
+            if not fields:
+                continue
+            if fields[0] == "chain":
+                t_chrom, q_chrom = normalise_chrom(fields[2]), normalise_chrom(fields[7])
+                keep = t_chrom is not None and q_chrom is not None and fields[4] == "+"
+                t_pos, q_strand, q_pos = int(fields[5]), fields[9], int(fields[10])
+                continue
+            size = int(fields[0])
+            if keep:
+                blocks.append([t_chrom, t_pos, t_pos + size, q_chrom, q_pos, q_strand])
+            t_pos += size
+            q_pos += size
+            if len(fields) == 3:
+                t_pos += int(fields[1])
+                q_pos += int(fields[2])
+    blocks.sort(key=lambda b: (CONTIG_ORDER[str(b[0])], b[1]))
+    return blocks
 
 
 def _tsv(columns: Iterable[str], rows: list[list[object]]) -> bytes:
