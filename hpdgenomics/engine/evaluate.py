@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from hpdgenomics.engine.clinical import assess_clinical_factors
 from hpdgenomics.engine.findings import Evaluation, Finding, NotAssessed, QualifierStatus, TherapyOption
-from hpdgenomics.engine.matchers import Matcher
+from hpdgenomics.engine.matchers import Alteration, Matcher
 from hpdgenomics.engine.rules import Qualifier, Rule, RuleSet, Therapy
 from hpdgenomics.engine.tumour_types import Scope, scope_of
-from hpdgenomics.model.alterations import CopyNumberCall, CopyNumberState, SmallVariant
+from hpdgenomics.model.alterations import CopyNumberState
 from hpdgenomics.model.coverage import AlterationKind
 from hpdgenomics.model.profile import SampleProfile
 from hpdgenomics.model.vocab import NON_SYNONYMOUS
@@ -15,30 +16,44 @@ from hpdgenomics.model.vocab import NON_SYNONYMOUS
 def evaluate(profile: SampleProfile, ruleset: RuleSet) -> Evaluation:
     """Match every rule against the sample; list what matched and what could not be assessed."""
     tumour_type = profile.sample.tumour_type
+    build = profile.sample.genome_build
     findings: list[Finding] = []
     gaps: dict[tuple[str, str, str], tuple[str, list[str]]] = {}
     out_of_scope: list[str] = []
     for rule in ruleset.rules:
+        if rule.alteration is None:  # clinical factors are assessed on their own, below
+            continue
         scope = scope_of(tumour_type, rule.tumour_types, rule.exclude_tumour_types)
         if scope is Scope.OTHER_TUMOUR_TYPE:
             out_of_scope.append(rule.id)
             continue
-        matched = [a for a in _alterations(profile, rule.gene) if rule.alteration.matches(a)]
+        matcher = rule.alteration
+        matched = [a for a in _alterations(profile, rule) if matcher.matches(a, build)]
         for alteration in matched:
             therapies = tuple(_therapy_option(t, profile) for t in rule.therapies)
-            findings.append(Finding(rule=rule, alteration=alteration, scope=scope, therapies=therapies))
+            allele = matcher.genomic_match(alteration, build) if matcher.operator != "any_of" else None
+            findings.append(Finding(rule=rule, alteration=alteration, scope=scope, therapies=therapies,
+                                    matched_change=allele.protein_change if allele else None,
+                                    matched_by=f"genomic allele {allele.text} ({allele.build})" if allele else None))
         if not matched:
-            for kind, matcher, reason in _unassessed_parts(profile, rule.gene, rule.alteration):
-                key = (rule.gene, matcher.describe(), kind.value)
+            for kind, part, reason in _unassessed_parts(profile, rule.subject, matcher):
+                key = (rule.subject, part.describe(), kind.value)
                 gaps.setdefault(key, (reason, []))[1].append(rule.id)
     not_assessed = tuple(
         NotAssessed(gene=gene, alteration_class=what, kind=kind, reason=reason, rule_ids=tuple(ids))
         for (gene, what, kind), (reason, ids) in sorted(gaps.items())
     )
-    return Evaluation(findings=tuple(findings), not_assessed=not_assessed, rules_out_of_scope=tuple(out_of_scope))
+    return Evaluation(findings=tuple(findings), not_assessed=not_assessed, rules_out_of_scope=tuple(out_of_scope),
+                      clinical_factors=assess_clinical_factors(ruleset, profile.clinical))
 
 
-def _alterations(profile: SampleProfile, gene: str) -> list[SmallVariant | CopyNumberCall]:
+def _alterations(profile: SampleProfile, rule: Rule) -> list[Alteration]:
+    if rule.gene is None:
+        return [b for b in profile.biomarkers() if b.name == rule.subject]
+    return [*profile.variants_in(rule.gene), *profile.copy_number_in(rule.gene)]
+
+
+def _gene_alterations(profile: SampleProfile, gene: str) -> list[Alteration]:
     return [*profile.variants_in(gene), *profile.copy_number_in(gene)]
 
 
@@ -59,11 +74,12 @@ def _unassessed_parts(
 
 def _therapy_option(therapy: Therapy, profile: SampleProfile) -> TherapyOption:
     scope = scope_of(profile.sample.tumour_type, therapy.tumour_types, therapy.exclude_tumour_types)
+    build = profile.sample.genome_build
     cancelled = tuple(
         alteration.label
         for cancel in therapy.cancelled_by
-        for alteration in _alterations(profile, cancel.gene)
-        if cancel.alteration.matches(alteration)
+        for alteration in _gene_alterations(profile, cancel.gene)
+        if cancel.alteration.matches(alteration, build)
     )
     return TherapyOption(
         drugs=therapy.drugs,
@@ -79,6 +95,8 @@ def _therapy_option(therapy: Therapy, profile: SampleProfile) -> TherapyOption:
 
 def _qualifier_status(qualifier: Qualifier, profile: SampleProfile) -> QualifierStatus:
     """Wild type = no protein-changing variant and no deep deletion; unknown when the gene was not assessed."""
+    if qualifier.state == "amplified":
+        return _amplified_status(qualifier, profile)
     gene = qualifier.gene
     altered = [v.label for v in profile.variants_in(gene) if v.consequence_class in NON_SYNONYMOUS]
     altered += [c.label for c in profile.copy_number_in(gene) if c.state is CopyNumberState.DEEP_DELETION]
@@ -95,6 +113,19 @@ def _qualifier_status(qualifier: Qualifier, profile: SampleProfile) -> Qualifier
         return QualifierStatus(gene, qualifier.state, "unknown", f"{gene} was not assessed ({basis})")
     status = "met" if state == qualifier.state else "not_met"
     return QualifierStatus(gene, qualifier.state, status, detail)
+
+
+def _amplified_status(qualifier: Qualifier, profile: SampleProfile) -> QualifierStatus:
+    """Amplified = a copy-number call of amplification; unknown when the gene's copy number was not assessed."""
+    gene = qualifier.gene
+    amplified = [c.label for c in profile.copy_number_in(gene) if c.state is CopyNumberState.AMPLIFICATION]
+    coverage = profile.coverage
+    if amplified:
+        return QualifierStatus(gene, "amplified", "met", f"{gene} " + ", ".join(amplified))
+    if coverage.copy_number.covers(gene) and coverage.gap_for(gene, AlterationKind.COPY_NUMBER) is None:
+        return QualifierStatus(gene, "amplified", "not_met", f"{gene} is not amplified")
+    return QualifierStatus(gene, "amplified", "unknown",
+                           f"{gene} copy number was not assessed ({coverage.basis(AlterationKind.COPY_NUMBER)})")
 
 
 def rule_genes(ruleset: RuleSet) -> frozenset[str]:

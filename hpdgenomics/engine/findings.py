@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from hpdgenomics.engine.clinical import ClinicalFactorStatus
+from hpdgenomics.engine.matchers import Alteration
 from hpdgenomics.engine.rules import Evidence, Rule
 from hpdgenomics.engine.tumour_types import Scope
-from hpdgenomics.model.alterations import CopyNumberCall, SmallVariant
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,9 +44,16 @@ class Finding:
     """A rule that matched an alteration of the sample."""
 
     rule: Rule
-    alteration: SmallVariant | CopyNumberCall
+    alteration: Alteration
     scope: Scope
     therapies: tuple[TherapyOption, ...] = ()
+    matched_change: str | None = None  # the protein change a genomic allele stands for, when matched by position
+    matched_by: str | None = None  # how a variant without protein change was matched (e.g. "genomic allele …")
+
+    @property
+    def label(self) -> str:
+        """The alteration in words, with the protein change a genomic match stands for."""
+        return self.matched_change or self.alteration.label
 
     @property
     def conditional(self) -> bool:
@@ -71,3 +79,4 @@ class Evaluation:
     findings: tuple[Finding, ...]
     not_assessed: tuple[NotAssessed, ...]
     rules_out_of_scope: tuple[str, ...]  # rule ids limited to other tumour types
+    clinical_factors: tuple[ClinicalFactorStatus, ...] = ()

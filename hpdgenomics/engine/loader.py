@@ -10,9 +10,10 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from hpdgenomics.engine.matchers import compile_matcher
+from hpdgenomics.engine.matchers import compile_biomarker, compile_matcher
 from hpdgenomics.engine.rules import (
     CancellingAlteration,
+    ClinicalTest,
     Evidence,
     Qualifier,
     Rule,
@@ -115,12 +116,24 @@ def _validate(path: Path, document: Any) -> None:
 
 
 def _rule(item: Mapping[str, Any], category: str, source: str) -> Rule:
+    if "biomarker" in item:
+        alteration = compile_biomarker(item["biomarker"])
+    elif "alteration" in item:
+        alteration = compile_matcher(item["alteration"])
+    else:
+        alteration = None
+    kind = "biomarker" if "biomarker" in item else "clinical" if "clinical" in item else "gene"
+    if (kind == "clinical") != (category == "clinical_factor"):
+        raise ValueError(f"rule {item['id']}: clinical tests belong in clinical_factor files, and clinical_factor "
+                         "rules need a clinical test")
+    tests = [item["clinical"], *item.get("clinical_fallback", ())] if kind == "clinical" else []
     return Rule(
         id=item["id"],
         category=category,
         title=item["title"],
-        gene=item["gene"],
-        alteration=compile_matcher(item["alteration"]),
+        gene=item.get("gene"),
+        alteration=alteration,
+        clinical=tuple(ClinicalTest(t["field"], t["test"], t.get("value"), t.get("other_field")) for t in tests),
         tumour_types=tuple(item["tumour_types"]),
         exclude_tumour_types=tuple(item.get("exclude_tumour_types", ())),
         interpretation=item["interpretation"],

@@ -64,13 +64,13 @@ def decide_hpd_risk(evaluation: Evaluation, ruleset: RuleSet, tumour_type: str |
 
 
 def _reason(finding: Finding, role: str) -> RiskReason:
-    return RiskReason(finding.rule.id, finding.rule.gene, finding.alteration.label, finding.rule.strength, role)
+    return RiskReason(finding.rule.id, finding.rule.subject, finding.label, finding.rule.strength, role)
 
 
 def _unassessed_key_events(evaluation: Evaluation, ruleset: RuleSet, tumour_type: str | None) -> list[RiskReason]:
     unassessed_ids = {rule_id for gap in evaluation.not_assessed for rule_id in gap.rule_ids}
     return [
-        RiskReason(rule.id, rule.gene, rule.alteration.describe(), rule.strength, "not_assessed")
+        RiskReason(rule.id, rule.subject, rule.describe(), rule.strength, "not_assessed")
         for rule in applicable_key_events(ruleset, tumour_type)
         if rule.id in unassessed_ids
     ]
@@ -79,7 +79,7 @@ def _unassessed_key_events(evaluation: Evaluation, ruleset: RuleSet, tumour_type
 def _summary(level: str, deciding: list[Finding], missing: list[RiskReason]) -> str:
     if level in ("high", "elevated"):
         shown = [f for f in deciding if LEVEL_BY_STRENGTH[f.rule.strength or ""] == level]
-        parts = [f"{f.rule.gene} {f.alteration.label}" for f in shown]
+        parts = [f"{f.rule.gene} {f.label}" for f in shown]
         text = "; ".join(parts) + " — " + shown[0].rule.interpretation
         if missing:
             text += " (" + _missing_text(missing) + " not assessed)"

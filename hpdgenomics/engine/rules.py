@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from hpdgenomics.engine.matchers import Matcher
 
-CATEGORIES = ("hpd_risk", "ici_resistance", "ici_benefit", "targetable")
+CATEGORIES = ("hpd_risk", "ici_resistance", "ici_benefit", "targetable", "clinical_factor")
 STRENGTH_ORDER = {"strong": 0, "moderate": 1, "emerging": 2}
 
 
@@ -33,8 +33,25 @@ class Qualifier:
     """A condition on another gene that a therapy needs (e.g. TP53 wild type for MDM2 inhibitors)."""
 
     gene: str
-    state: str  # "wild_type" or "altered"
+    state: str  # "wild_type", "altered" or "amplified"
     reason: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ClinicalTest:
+    """One named test of a clinical value (``ecog`` ``at_least`` 2); see :mod:`hpdgenomics.engine.clinical`."""
+
+    field: str
+    test: str
+    value: float | None = None
+    other_field: str | None = None
+
+    def describe(self) -> str:
+        words = {"is_true": "is yes", "greater_than": "greater than", "at_least": "at least",
+                 "above_field": "above", "reported": "as reported"}[self.test]
+        target = self.other_field if self.test == "above_field" else (
+            f"{self.value:g}" if self.value is not None else "")
+        return " ".join(part for part in (self.field, words, target) if part)
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,8 +84,8 @@ class Rule:
     id: str
     category: str
     title: str
-    gene: str
-    alteration: Matcher
+    gene: str | None  # None for biomarker (TMB, MSI) and clinical-factor rules
+    alteration: Matcher | None  # None for clinical-factor rules, which are checked by ``clinical`` tests
     tumour_types: tuple[str, ...]
     interpretation: str
     evidence: tuple[Evidence, ...]
@@ -79,6 +96,22 @@ class Rule:
     key_event: bool = False
     therapies: tuple[Therapy, ...] = ()
     notes: str = ""
+    clinical: tuple[ClinicalTest, ...] = ()  # clinical_factor rules: the test, then fallbacks in order
+
+    @property
+    def subject(self) -> str:
+        """What the rule looks at: the gene, the biomarker name (TMB, MSI) or the clinical field."""
+        if self.gene is not None:
+            return self.gene
+        if self.alteration is not None and self.alteration.operator == "biomarker":
+            return str(self.alteration.argument[0])
+        return self.clinical[0].field if self.clinical else self.id
+
+    def describe(self) -> str:
+        """What the rule matches, in words."""
+        if self.alteration is not None:
+            return self.alteration.describe()
+        return " or ".join(test.describe() for test in self.clinical)
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,7 +134,7 @@ class RuleSet:
 
     def genes(self) -> frozenset[str]:
         """Every gene a rule, a qualifier or a cancelling alteration looks at."""
-        genes = {rule.gene for rule in self.rules}
+        genes = {rule.gene for rule in self.rules if rule.gene is not None}
         for rule in self.rules:
             for therapy in rule.therapies:
                 genes.update(q.gene for q in therapy.requires)

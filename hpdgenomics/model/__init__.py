@@ -8,6 +8,7 @@ from hpdgenomics.model.alterations import (
     Origin,
     SmallVariant,
 )
+from hpdgenomics.model.biomarkers import ClinicalValues, Microsatellites, MsiStatus, TumourMutationalBurden
 from hpdgenomics.model.coverage import AlterationKind, Coverage, CoverageGap, GeneScope
 from hpdgenomics.model.profile import SampleProfile
 from hpdgenomics.model.qc import ReadTally
@@ -16,6 +17,7 @@ from hpdgenomics.model.vocab import ConsequenceClass
 
 __all__ = [
     "AlterationKind",
+    "ClinicalValues",
     "ConsequenceClass",
     "CopyNumberCall",
     "CopyNumberEvent",
@@ -25,9 +27,12 @@ __all__ = [
     "CoverageGap",
     "GeneScope",
     "InputFile",
+    "Microsatellites",
+    "MsiStatus",
     "Origin",
     "ReadTally",
     "Sample",
     "SampleProfile",
     "SmallVariant",
+    "TumourMutationalBurden",
 ]

@@ -8,10 +8,11 @@ from enum import Enum
 
 
 class AlterationKind(str, Enum):
-    """The two kinds of evidence a rule can need; each is covered (or not) by different inputs."""
+    """The kinds of evidence a rule can need; each is covered (or not) by different inputs."""
 
     SMALL_VARIANT = "small_variant"
     COPY_NUMBER = "copy_number"
+    BIOMARKER = "biomarker"  # sample-level values such as TMB and MSI; their "genes" are the biomarker names
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,12 +62,17 @@ class Coverage:
     small_variant_basis: str = "no small-variant input"
     copy_number_basis: str = "no copy-number input"
     gaps: tuple[CoverageGap, ...] = ()
+    biomarkers: GeneScope = field(default_factory=GeneScope.nothing)  # biomarker names with a value (TMB, MSI)
+    biomarker_basis: str = "no biomarker input (clinical sheet) and no panel size to compute TMB"
 
     def scope(self, kind: AlterationKind) -> GeneScope:
-        return self.small_variants if kind is AlterationKind.SMALL_VARIANT else self.copy_number
+        return {AlterationKind.SMALL_VARIANT: self.small_variants, AlterationKind.COPY_NUMBER: self.copy_number,
+                AlterationKind.BIOMARKER: self.biomarkers}[kind]
 
     def basis(self, kind: AlterationKind) -> str:
-        return self.small_variant_basis if kind is AlterationKind.SMALL_VARIANT else self.copy_number_basis
+        return {AlterationKind.SMALL_VARIANT: self.small_variant_basis,
+                AlterationKind.COPY_NUMBER: self.copy_number_basis,
+                AlterationKind.BIOMARKER: self.biomarker_basis}[kind]
 
     def gap_for(self, gene: str, kind: AlterationKind) -> CoverageGap | None:
         """The recorded gap for ``gene`` and ``kind``, if any."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from hpdgenomics.model.alterations import CopyNumberCall, CopyNumberEvent, SmallVariant
+from hpdgenomics.model.biomarkers import ClinicalValues, Microsatellites, TumourMutationalBurden
 from hpdgenomics.model.coverage import Coverage
 from hpdgenomics.model.qc import ReadTally
 from hpdgenomics.model.sample import InputFile, Sample
@@ -22,6 +23,13 @@ class SampleProfile:
     inputs: tuple[InputFile, ...]
     copy_number_events: tuple[CopyNumberEvent, ...] = ()
     copy_number_settings: dict[str, object] | None = None  # purity, ploidy, thresholds and their sources
+    tmb: TumourMutationalBurden | None = None
+    msi: Microsatellites | None = None
+    clinical: ClinicalValues | None = None
+
+    def biomarkers(self) -> tuple[TumourMutationalBurden | Microsatellites, ...]:
+        """The sample-level biomarkers that have a value."""
+        return tuple(b for b in (self.tmb, self.msi) if b is not None)
 
     def variants_in(self, gene: str) -> tuple[SmallVariant, ...]:
         return tuple(v for v in self.variants if v.gene == gene)
