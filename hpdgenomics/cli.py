@@ -18,7 +18,7 @@ import click
 from hpdgenomics import api
 from hpdgenomics._version import __version__
 from hpdgenomics.engine.loader import load_rules, parse_rule_file
-from hpdgenomics.engine.rules import Rule
+from hpdgenomics.engine.rules import CATEGORIES, Rule
 from hpdgenomics.errors import HpdError, OptionError
 from hpdgenomics.report import FORMATS, SampleReport, write_reports
 
@@ -156,12 +156,12 @@ def rules() -> None:
 @rules.command("list")
 @click.option("--rules", "rule_files", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
               help="Extra rule file to include (repeatable).")
-@click.option("--category", type=click.Choice(["hpd_risk", "ici_resistance", "ici_benefit", "targetable"]))
+@click.option("--category", type=click.Choice(CATEGORIES))
 @_handle_errors
 def rules_list(rule_files: tuple[Path, ...], category: str | None) -> None:
     """One line per rule: id, category, gene, alteration, strength, tumour types, evidence."""
     ruleset = load_rules(rule_files)
-    rows = [("id", "category", "gene", "alteration", "strength", "tumour_types", "evidence")]
+    rows = [("id", "category", "subject", "alteration", "strength", "tumour_types", "evidence")]
     rows += [_rule_row(rule) for rule in ruleset.rules if category is None or rule.category == category]
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
     for row in rows:
@@ -174,8 +174,7 @@ def _rule_row(rule: Rule) -> tuple[str, ...]:
     if rule.exclude_tumour_types:
         tumour_types += " except " + ",".join(rule.exclude_tumour_types)
     evidence = ",".join(f"PMID:{e.pmid}" if e.pmid else f"doi:{e.doi}" for e in rule.evidence)
-    return (rule.id, rule.category, rule.gene, rule.alteration.describe(), rule.strength or "-", tumour_types,
-            evidence)
+    return (rule.id, rule.category, rule.subject, rule.describe(), rule.strength or "-", tumour_types, evidence)
 
 
 @rules.command("show")
@@ -189,7 +188,7 @@ def rules_show(rule_id: str, rule_files: tuple[Path, ...]) -> None:
     if rule is None:
         raise click.UsageError(f"no rule {rule_id!r}; see 'hpdgenomics rules list'")
     click.echo(f"{rule.id}  ({rule.category}, from {rule.source_file})\n{rule.title}")
-    click.echo(f"gene: {rule.gene}\nalteration: {rule.alteration.describe()}")
+    click.echo(f"{'gene' if rule.gene else 'subject'}: {rule.subject}\nalteration: {rule.describe()}")
     click.echo(f"tumour types: {', '.join(rule.tumour_types)}"
                + (f" (except {', '.join(rule.exclude_tumour_types)})" if rule.exclude_tumour_types else ""))
     if rule.strength:

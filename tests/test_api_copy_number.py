@@ -67,8 +67,10 @@ def test_vcf_and_cnvkit_of_one_tumour_combine_into_one_report() -> None:
     assert report.sample_id == "TUMOR_LUAD1" and report.hpd_level == "high"
     assert {i["format"] for i in report.document["inputs"]} == {"vcf", "cns"}
     inhibitor = next(f for f in report.findings if f["rule_id"] == "MDM2-AMP-MDM2-INHIBITOR")
-    qualifiers = {q["status"] for t in inhibitor["therapies"] for q in t["qualifiers"]}
-    assert qualifiers == {"not_met"}  # TP53 p.R273H in the VCF
+    tp53 = {q["status"] for t in inhibitor["therapies"] for q in t["qualifiers"] if q["gene"] == "TP53"}
+    assert tp53 == {"not_met"}  # TP53 p.R273H in the VCF
+    cdk4 = [q for t in inhibitor["therapies"] for q in t["qualifiers"] if q["gene"] == "CDK4"]
+    assert [q["status"] for q in cdk4] == ["met"]  # CDK4 is co-amplified with MDM2 in this tumour
 
 
 def test_purity_turns_a_low_purity_gain_into_an_amplification() -> None:

@@ -114,7 +114,29 @@ def test_tp53_qualifier_is_unknown_when_tp53_was_not_assessed() -> None:
                         small_variant_basis="EGFR-only panel")
     _, evaluation = level(amp("MDM2"), tumour_type="DDLS", coverage=coverage)
     finding = next(f for f in evaluation.findings if f.rule.id == "MDM2-AMP-MDM2-INHIBITOR")
-    assert {q.status for t in finding.therapies for q in t.qualifiers} == {"unknown"}
+    assert {q.status for t in finding.therapies for q in t.qualifiers if q.gene == "TP53"} == {"unknown"}
+    assert all(not t.usable or "unknown" in {q.status for q in t.qualifiers} for t in finding.therapies)
+
+
+@pytest.mark.parametrize(("alterations", "status"), [
+    ((amp("CDK4"),), "met"),
+    ((), "not_met"),
+])
+def test_cdk4_co_amplification_qualifier(alterations, status: str) -> None:
+    _, evaluation = level(amp("MDM2"), *alterations, tumour_type="DDLS")
+    finding = next(f for f in evaluation.findings if f.rule.id == "MDM2-AMP-MDM2-INHIBITOR")
+    combination = next(t for t in finding.therapies if t.drugs == ("siremadlin", "ribociclib"))
+    assert {q.gene: q.status for q in combination.qualifiers} == {"TP53": "met", "CDK4": status}
+    assert combination.usable is (status == "met")
+
+
+def test_cdk4_qualifier_is_unknown_without_copy_number_of_cdk4() -> None:
+    coverage = Coverage(small_variants=GeneScope.everything(), copy_number=GeneScope.of({"MDM2"}),
+                        small_variant_basis="test", copy_number_basis="MDM2 FISH only")
+    _, evaluation = level(amp("MDM2"), tumour_type="DDLS", coverage=coverage)
+    finding = next(f for f in evaluation.findings if f.rule.id == "MDM2-AMP-MDM2-INHIBITOR")
+    combination = next(t for t in finding.therapies if t.drugs == ("siremadlin", "ribociclib"))
+    assert {q.gene: q.status for q in combination.qualifiers} == {"TP53": "met", "CDK4": "unknown"}
 
 
 def test_resistance_mutation_cancels_first_generation_tki() -> None:

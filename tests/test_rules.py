@@ -63,7 +63,8 @@ def test_key_events_are_mdm2_and_mdm4_amplification() -> None:
 
 
 def test_rule_files_are_one_per_category() -> None:
-    assert [p.name for p in bundled_rule_files()] == ["hpd_risk.yaml", "ici_resistance.yaml", "targetable.yaml"]
+    assert [p.name for p in bundled_rule_files()] == ["clinical_factors.yaml", "hpd_risk.yaml", "ici_benefit.yaml",
+                                                      "ici_resistance.yaml", "targetable.yaml"]
 
 
 def test_user_file_overrides_a_rule_by_id(tmp_path: Path) -> None:

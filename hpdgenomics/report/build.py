@@ -8,10 +8,13 @@ from datetime import datetime, timezone
 from typing import Any
 
 from hpdgenomics._version import __version__
+from hpdgenomics.engine.clinical import ClinicalFactorStatus
 from hpdgenomics.engine.findings import Evaluation, Finding, NotAssessed, TherapyOption
 from hpdgenomics.engine.policy import HpdRisk
 from hpdgenomics.engine.rules import CATEGORIES, STRENGTH_ORDER, Evidence, RuleSet
+from hpdgenomics.engine.tumour_types import Scope
 from hpdgenomics.model.alterations import CopyNumberCall, SmallVariant
+from hpdgenomics.model.biomarkers import Microsatellites, TumourMutationalBurden
 from hpdgenomics.model.coverage import AlterationKind
 from hpdgenomics.model.profile import SampleProfile
 from hpdgenomics.report.document import DISCLAIMER, REPORT_SCHEMA_VERSION, SampleReport
@@ -19,6 +22,19 @@ from hpdgenomics.report.document import DISCLAIMER, REPORT_SCHEMA_VERSION, Sampl
 # Evidence levels of therapies, most actionable first (OncoKB-style levels; R = resistance).
 LEVEL_ORDER = ("1", "2", "3A", "3B", "4", "not_leveled", "R1", "R2")
 POLICY_REFERENCE = "docs/level_policy.md (hpdgenomics.engine.policy)"
+CLINICAL_NOTE = ("Clinical factors are listed for the board; they never change the genomic hyperprogression level "
+                 "(docs/level_policy.md).")
+# OncoKB levels in the words a tumour board uses, for the sample's own tumour type and for another one.
+LEVEL_WORDS = {
+    "1": ("approved in this tumour type", "approved in another tumour type"),
+    "2": ("guideline (standard care) in this tumour type", "guideline (standard care) in another tumour type"),
+    "3A": ("clinical evidence in this tumour type", "clinical evidence in another tumour type"),
+    "3B": ("standard care or clinical evidence in another tumour type",) * 2,
+    "4": ("preclinical (biological) evidence",) * 2,
+    "not_leveled": ("clinical trial (not leveled by OncoKB)",) * 2,
+    "R1": ("resistance (standard care)",) * 2,
+    "R2": ("resistance (clinical evidence)",) * 2,
+}
 
 
 def build_report(
@@ -63,6 +79,8 @@ def build_report(
         },
         "findings": [_finding(f) for f in sorted(evaluation.findings, key=_finding_order)],
         "not_assessed": [_not_assessed(gap) for gap in evaluation.not_assessed],
+        "biomarkers": _biomarkers(profile, evaluation, ruleset),
+        "clinical_factors": _clinical_factors(profile, evaluation.clinical_factors),
         "coverage": {
             "small_variants": profile.coverage.small_variant_basis,
             "copy_number": profile.coverage.copy_number_basis,
@@ -86,7 +104,7 @@ def generated_at() -> str:
 def _finding_order(finding: Finding) -> tuple[Any, ...]:
     rule = finding.rule
     return (CATEGORIES.index(rule.category), STRENGTH_ORDER.get(rule.strength or "", 9),
-            _best_level(finding.therapies), rule.gene, rule.id, finding.alteration.label)
+            _best_level(finding.therapies), rule.subject, rule.id, finding.label)
 
 
 def _best_level(therapies: Iterable[TherapyOption]) -> int:
@@ -100,10 +118,11 @@ def _finding(finding: Finding) -> dict[str, Any]:
         "rule_id": rule.id,
         "category": rule.category,
         "title": rule.title,
-        "gene": rule.gene,
-        "alteration": alteration.label,
-        "alteration_type": "copy_number" if isinstance(alteration, CopyNumberCall) else "small_variant",
-        "matched": rule.alteration.describe(),
+        "gene": rule.subject,
+        "alteration": finding.label,
+        "alteration_type": _alteration_type(alteration),
+        "matched": rule.describe(),
+        "matched_by": finding.matched_by,
         "strength": rule.strength,
         "strength_reason": rule.strength_reason,
         "key_event": rule.key_event,
@@ -116,9 +135,67 @@ def _finding(finding: Finding) -> dict[str, Any]:
     }
     if isinstance(alteration, SmallVariant):
         entry["variant"] = _variant(alteration)
-    else:
+    elif isinstance(alteration, CopyNumberCall):
         entry["copy_number"] = _copy_number(alteration)
+    else:
+        entry["biomarker"] = _biomarker_value(alteration)
     return entry
+
+
+def _alteration_type(alteration: Any) -> str:
+    if isinstance(alteration, SmallVariant):
+        return "small_variant"
+    return "copy_number" if isinstance(alteration, CopyNumberCall) else "biomarker"
+
+
+def _biomarker_value(b: TumourMutationalBurden | Microsatellites) -> dict[str, Any]:
+    if isinstance(b, TumourMutationalBurden):
+        return {"name": "TMB", "value": round(b.value, 3), "status": None, "source": b.source, "method": b.method}
+    return {"name": "MSI", "value": b.score, "status": b.status.value if b.status else None, "source": b.source,
+            "method": b.raw or None}
+
+
+def _biomarkers(profile: SampleProfile, evaluation: Evaluation, ruleset: RuleSet) -> dict[str, Any]:
+    """TMB and MSI with their source; ``status`` says whether a benefit rule's threshold is met."""
+    matched = {f.rule.subject for f in evaluation.findings if f.rule.category == "ici_benefit"}
+    reasons = {gap.gene: gap.reason for gap in evaluation.not_assessed if gap.kind == "biomarker"}
+    threshold = next((float(r.alteration.argument[1]) for r in ruleset.rules
+                      if r.alteration is not None and r.alteration.operator == "biomarker"
+                      and r.alteration.argument[0] == "TMB"), None)
+    tmb, msi = profile.tmb, profile.msi
+    tmb_entry: dict[str, Any] = {"status": "not_assessed", "value": None, "unit": "mutations/Mb",
+                                 "threshold": threshold, "source": None, "method": None, "variants_counted": None,
+                                 "panel_size_mb": None, "reason": reasons.get("TMB") or profile.coverage.basis(
+                                     AlterationKind.BIOMARKER)}
+    if tmb is not None:
+        tmb_entry.update(status="high" if "TMB" in matched else "not_high", value=round(tmb.value, 3),
+                         source=tmb.source, method=tmb.method, variants_counted=tmb.variants_counted,
+                         panel_size_mb=tmb.panel_size_mb, reason=None)
+    msi_entry: dict[str, Any] = {"status": "not_assessed", "score": None, "raw": None, "source": None,
+                                 "reason": reasons.get("MSI") or profile.coverage.basis(AlterationKind.BIOMARKER)}
+    if msi is not None:
+        msi_entry.update(score=msi.score, raw=msi.raw or None, source=msi.source)
+        if msi.status is not None:
+            msi_entry.update(status=msi.status.value, reason=None)
+        else:
+            msi_entry["reason"] = ("the input gives an MSI score but no status; score cut-offs differ between assays, "
+                                   "so hpdgenomics does not call MSI from a score")
+    return {"tmb": tmb_entry, "msi": msi_entry}
+
+
+def _clinical_factors(profile: SampleProfile, statuses: Iterable[ClinicalFactorStatus]) -> dict[str, Any]:
+    clinical = profile.clinical
+    return {
+        "given": clinical is not None,
+        "source": clinical.source if clinical is not None else None,
+        "note": CLINICAL_NOTE,
+        "factors": [
+            {"id": s.rule.id, "label": s.rule.title, "present": s.present, "value": s.value, "field": s.field,
+             "test": s.rule.describe(), "note": s.note, "strength": s.rule.strength,
+             "evidence": [_evidence(e) for e in s.rule.evidence]}
+            for s in statuses
+        ],
+    }
 
 
 def _variant(v: SmallVariant) -> dict[str, Any]:
@@ -169,9 +246,11 @@ def _evidence(e: Evidence) -> dict[str, Any]:
 
 
 def _therapy(t: TherapyOption) -> dict[str, Any]:
+    here, elsewhere = LEVEL_WORDS.get(t.level, (t.level, t.level))
     return {
         "drugs": list(t.drugs),
         "level": t.level,
+        "evidence_category": here if t.scope is Scope.APPLIES else elsewhere,
         "tumour_types": list(t.tumour_types),
         "tumour_type_match": t.scope.value,
         "usable": t.usable,

@@ -60,9 +60,11 @@ def _therapies(therapies: Iterable[Mapping[str, Any]]) -> str:
         text = "+".join(therapy["drugs"]) + f" (level {therapy['level']}, {therapy['tumour_type_match']})"
         if therapy["cancelled_by"]:
             text += " cancelled by " + ",".join(therapy["cancelled_by"])
-        unknown = [q["gene"] for q in therapy["qualifiers"] if q["status"] != "met"]
-        if unknown:
-            text += " check " + ",".join(unknown)
+        for qualifier in therapy["qualifiers"]:
+            if qualifier["status"] != "met":
+                wanted = qualifier["required_state"].replace("_", " ")
+                state = "not met" if qualifier["status"] == "not_met" else "unknown"
+                text += f" [needs {qualifier['gene']} {wanted}: {state}]"
         parts.append(text)
     return "; ".join(parts)
 
