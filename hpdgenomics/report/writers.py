@@ -12,21 +12,40 @@ from hpdgenomics.report.document import SampleReport
 from hpdgenomics.report.filenames import safe_file_stem
 from hpdgenomics.report.tsv import render_tsv
 
+
+def _render_html(report: SampleReport) -> str:
+    from hpdgenomics.report.html import render_html  # jinja2 and matplotlib only when writing HTML
+
+    return render_html(report)
+
+
+def _render_markdown(report: SampleReport) -> str:
+    from hpdgenomics.report.markdown import render_markdown  # jinja2 only when writing Markdown
+
+    return render_markdown(report)
+
+
 RENDERERS: dict[str, Callable[[SampleReport], str]] = {
     "json": SampleReport.to_json,
     "tsv": render_tsv,
+    "html": _render_html,
+    "md": _render_markdown,
 }
 FORMATS = tuple(RENDERERS)
+# What a run writes unless told otherwise: the result, the table and the tumour-board page (Markdown on request).
+DEFAULT_FORMATS = ("json", "tsv", "html")
 
 
-def report_paths(report: SampleReport, out_dir: str | Path, formats: Sequence[str] = FORMATS) -> dict[str, Path]:
+def report_paths(report: SampleReport, out_dir: str | Path,
+                 formats: Sequence[str] = DEFAULT_FORMATS) -> dict[str, Path]:
     """Where each format of ``report`` goes: ``OUT/<safe sample id>.hpd.<format>``."""
     stem = safe_file_stem(report.sample_id)
     return {fmt: Path(out_dir) / f"{stem}.hpd.{fmt}" for fmt in formats}
 
 
 def write_reports(
-    reports: Sequence[SampleReport], out_dir: str | Path, *, formats: Sequence[str] = FORMATS, force: bool = False
+    reports: Sequence[SampleReport], out_dir: str | Path, *, formats: Sequence[str] = DEFAULT_FORMATS,
+    force: bool = False,
 ) -> list[Path]:
     """Render every report in every format, then write them; nothing is written if any target is refused.
 
