@@ -21,6 +21,7 @@ from hpdgenomics.engine.loader import load_rules, parse_rule_file
 from hpdgenomics.engine.rules import CATEGORIES, Rule
 from hpdgenomics.errors import HpdError, OptionError
 from hpdgenomics.report import FORMATS, SampleReport, write_reports
+from hpdgenomics.report.writers import DEFAULT_FORMATS
 
 EXIT_INPUT_ERROR = 1
 EXIT_INTERNAL_ERROR = 3
@@ -102,7 +103,8 @@ def cli() -> None:
               help="Extra rule file (repeatable); a rule with an existing id replaces the bundled one.")
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="Output folder; reports are written as <sample>.hpd.<format>.")
-@click.option("--format", "formats", multiple=True, type=click.Choice(FORMATS), default=FORMATS, show_default=True,
+@click.option("--format", "formats", multiple=True, type=click.Choice(FORMATS), default=DEFAULT_FORMATS,
+              show_default=True,
               help="Report format (repeatable).")
 @click.option("--force", is_flag=True, help="Overwrite existing reports.")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
