@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Protocol
 
 
 @dataclass
@@ -42,3 +43,28 @@ class ReadTally:
             "skipped": dict(sorted(self.skipped.items())),
             "notes": list(self.notes),
         }
+
+
+class Regions(Protocol):
+    """Anything that tells whether a 1-based position lies in it (a panel BED)."""
+
+    def contains(self, chrom: str, position: int) -> bool: ...
+
+
+@dataclass
+class TmbCount:
+    """Mutations counted for TMB while a file is read: non-synonymous coding, somatic, FILTER PASS, one per ALT.
+
+    Counted over every record of the file, not only the rule genes, and only inside ``regions`` when a panel BED was
+    given. Records that could not be classified (no annotation) are counted apart: a TMB with unclassified records
+    in its regions would be too low, so it is reported as not assessed.
+    """
+
+    regions: Regions | None = None
+    counted: int = 0
+    unclassified: int = 0
+
+    def inside(self, chrom: str, position: int | None) -> bool:
+        if self.regions is None:
+            return True
+        return position is not None and self.regions.contains(chrom, position)

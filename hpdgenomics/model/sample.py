@@ -21,5 +21,6 @@ class Sample:
     id: str
     tumour_type: str | None = None  # OncoTree code as given by the user
     genome_build: str | None = None  # "GRCh37" / "GRCh38", or None when it could not be told
+    genome_build_basis: str | None = None  # how the build was decided, in words
     purity: float | None = None
     ploidy: float | None = None

@@ -1,0 +1,180 @@
+"""Small-variant inputs of a run: read a VCF (one tumour) or a MAF (several), decide the build, and say what the
+input covered, as one :class:`SampleInputs` per sample.
+
+This is orchestration between the readers and the genome tables; it knows file kinds and the genes it is asked
+to keep, but no rules.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from hpdgenomics.errors import BuildMismatchError, InputError
+from hpdgenomics.genome.builds import BuildConflict, detect_build_from_contig_lengths
+from hpdgenomics.genome.reference import load_genes
+from hpdgenomics.inputs.clinical import SampleClinical
+from hpdgenomics.inputs.copy_number import SampleCopyNumber
+from hpdgenomics.model import AlterationKind, Coverage, CoverageGap, GeneScope, ReadTally, SmallVariant
+from hpdgenomics.model.qc import Regions, TmbCount
+from hpdgenomics.readers.maf import read_maf
+from hpdgenomics.readers.vcf import VcfHeader, choose_tumour_sample, inspect_vcf, read_vcf
+
+# Padding around gene spans when reading an indexed VCF by region: keeps splice-site and start/stop records whose
+# annotation reaches into the gene although the position lies just outside the transcript span.
+REGION_PADDING = 100
+
+
+@dataclass
+class SampleInputs:
+    """What the readers produced for one sample, before the rules run."""
+
+    sample_id: str
+    variants: list[SmallVariant] = field(default_factory=list)
+    tallies: list[ReadTally] = field(default_factory=list)
+    coverage: Coverage = field(default_factory=Coverage)
+    build: str | None = None
+    build_basis: str | None = None
+    copy_number: SampleCopyNumber | None = None
+    tmb_count: TmbCount | None = None  # mutations counted for TMB while reading (when a panel size was given)
+    clinical: SampleClinical | None = None
+    purity: float | None = None  # the purity the copy-number calls used (option or clinical sheet)
+    ploidy: float | None = None  # the ploidy the copy-number calls used
+
+
+def read_vcf_input(
+    path: Path, genes: frozenset[str], requested_build: str | None, tumour_sample: str | None,
+    sample_id: str | None, include_filtered: bool, tmb_regions: Regions | None = None, count_tmb: bool = False,
+) -> SampleInputs:
+    """Read the tumour of a VCF: by region over ``genes`` when indexed, unless TMB needs every record."""
+    header = inspect_vcf(path)
+    build, basis = vcf_build(header, requested_build)
+    tumour = choose_tumour_sample(header, tumour_sample, fallback_id=sample_id)
+    tmb = TmbCount(regions=tmb_regions) if count_tmb else None
+    regions = _regions(build, genes) if header.indexed and tmb is None else None
+    result = read_vcf(header, tumour, include_filtered=include_filtered, genes=genes, regions=regions, tmb=tmb)
+    if tumour is None:
+        result.tally.notes.append("sites-only VCF: no sample columns, so no VAF or depth")
+    if tmb is not None and header.indexed:
+        result.tally.notes.append("every record read (not by region) to count mutations for TMB")
+    inputs = SampleInputs(
+        sample_id=sample_id or tumour or file_stem(path), variants=result.variants, tallies=[result.tally],
+        build=build, build_basis=basis, tmb_count=tmb,
+    )
+    inputs.coverage = _vcf_coverage(header.annotation_key, result.mode, genes, build, result.unannotated_positions)
+    return inputs
+
+
+def vcf_build(header: VcfHeader, requested: str | None) -> tuple[str | None, str]:
+    """The build of a VCF: from its contig lengths, else its ##reference line; checked against the request."""
+    try:
+        from_lengths = detect_build_from_contig_lengths(header.contig_lengths)
+    except BuildConflict as exc:
+        raise BuildMismatchError(header.path, f"the ##contig lengths fit neither build consistently: {exc}") from exc
+    from_reference = _build_in_text(header.reference)
+    detected, basis = (from_lengths, "##contig lengths") if from_lengths else (from_reference, "##reference line")
+    if requested is None:
+        if detected is None:
+            return None, "unknown: no ##contig lengths or ##reference naming a build, and --build auto"
+        return detected, f"detected from {basis}"
+    if detected is not None and detected != requested:
+        raise BuildMismatchError(header.path, f"--build {requested} was given but the {basis} match {detected}")
+    return requested, "declared with --build" + (f", consistent with {basis}" if detected else "")
+
+
+def _build_in_text(text: str | None) -> str | None:
+    """Recognise a build named inside a ``##reference``/``##assembly`` value (a path or a name)."""
+    if not text:
+        return None
+    lowered = text.lower()
+    for token, build in (("grch38", "GRCh38"), ("hg38", "GRCh38"), ("grch37", "GRCh37"), ("hg19", "GRCh37"),
+                         ("hs37d5", "GRCh37"), ("b37", "GRCh37")):
+        if token in lowered:
+            return build
+    return None
+
+
+def _regions(build: str | None, genes: frozenset[str]) -> list[tuple[str, int, int]] | None:
+    """1-based regions over every rule gene, or None (stream the file) when any gene has no coordinates."""
+    if build is None:
+        return None
+    table = load_genes(build)
+    if any(gene not in table for gene in genes):
+        return None
+    return [(chrom, start + 1, end) for chrom, start, end in table.regions(sorted(genes), padding=REGION_PADDING)]
+
+
+def _vcf_coverage(
+    annotation_key: str | None, mode: str, genes: frozenset[str], build: str | None,
+    unannotated: list[tuple[str, int]],
+) -> Coverage:
+    if annotation_key is None:
+        return Coverage(
+            small_variant_basis="the VCF carries no CSQ, ANN, EFF or BCSQ annotation, so no variant could be "
+            "placed in a gene; annotate it with VEP, snpEff or bcftools csq",
+        )
+    scope = GeneScope.everything() if mode == "stream" else GeneScope.of(genes)
+    basis = f"annotated VCF ({annotation_key}), " + (
+        "every record read" if mode == "stream" else "read by region over the genes the rules need"
+    )
+    return Coverage(small_variants=scope, small_variant_basis=basis, gaps=_unannotated_gaps(genes, build, unannotated))
+
+
+def _unannotated_gaps(
+    genes: frozenset[str], build: str | None, unannotated: list[tuple[str, int]]
+) -> tuple[CoverageGap, ...]:
+    """Rule genes that contain records the annotator left without annotation: those genes are not fully assessed."""
+    if not unannotated:
+        return ()
+    if build is None:
+        reason = (f"{len(unannotated)} VCF record(s) carry no annotation and the genome build is unknown, so it "
+                  "cannot be told which genes they fall in")
+        return tuple(CoverageGap(gene, AlterationKind.SMALL_VARIANT, reason) for gene in sorted(genes))
+    table = load_genes(build)
+    counts: dict[str, int] = {}
+    for chrom, pos in unannotated:
+        for gene in table.genes_overlapping(chrom, pos - 1, pos):
+            if gene.symbol in genes:
+                counts[gene.symbol] = counts.get(gene.symbol, 0) + 1
+    return tuple(
+        CoverageGap(gene, AlterationKind.SMALL_VARIANT,
+                    f"{count} VCF record(s) inside {gene} carry no annotation (see qc)")
+        for gene, count in sorted(counts.items())
+    )
+
+
+def file_stem(path: Path) -> str:
+    """A sample id from a file name: ``tumour.vep.vcf.gz`` → ``tumour.vep``."""
+    name = path.name
+    for suffix in (".gz", ".bgz", ".vcf", ".maf", ".txt", ".tsv"):
+        name = name.removesuffix(suffix)
+    return name or path.name
+
+
+def read_maf_input(
+    path: Path, genes: frozenset[str], requested_build: str | None, sample: str | None, include_filtered: bool,
+    include_germline: bool,
+) -> list[SampleInputs]:
+    """One :class:`SampleInputs` per Tumor_Sample_Barcode of a MAF (only ``sample`` when given)."""
+    result = read_maf(path, sample=sample, include_germline=include_germline, include_filtered=include_filtered,
+                      genes=genes)
+    if not result.samples:
+        raise InputError(path, "the MAF has a header but no data rows")
+    if requested_build is not None and result.build is not None and result.build != requested_build:
+        raise BuildMismatchError(path, f"--build {requested_build} was given but NCBI_Build says {result.build}")
+    build = requested_build or result.build
+    basis = ("declared with --build" if requested_build else "from the NCBI_Build column") if build else (
+        "unknown: no NCBI_Build column and --build auto")
+    coverage = Coverage(
+        small_variants=GeneScope.everything(),
+        small_variant_basis="MAF rows; genes without a row are taken as assessed and unaltered (the MAF does not "
+        "say which genes were sequenced: supply the panel's gene list when it is a targeted panel)",
+    )
+    inputs = []
+    for barcode, maf_sample in result.samples.items():
+        if not barcode:
+            raise InputError(path, "a row has an empty Tumor_Sample_Barcode")
+        tallies = [maf_sample.tally] if maf_sample.tally is not None else []
+        inputs.append(SampleInputs(sample_id=barcode, variants=maf_sample.variants, tallies=tallies,
+                                   coverage=coverage, build=build, build_basis=basis))
+    return inputs

@@ -1,0 +1,112 @@
+"""Clinical sheets: reading (cBioPortal and plain TSV/CSV), per-sample values, and their errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from hpdgenomics.errors import HpdError, InputError
+from hpdgenomics.inputs.clinical import clinical_for
+from hpdgenomics.model import MsiStatus
+from hpdgenomics.readers.clinical import read_clinical
+
+from .conftest import TEST_DATA, realdata
+
+CLINICAL = TEST_DATA / "clinical"
+
+
+def test_cbioportal_sample_sheet_skips_its_metadata_lines() -> None:
+    sheet = read_clinical(CLINICAL / "cbioportal_sample_sheet.txt")
+    assert sheet.key == "sample" and list(sheet.rows) == ["TUMOR_LUAD1", "TUMOUR_A", "TUMOUR_B"]
+    assert sheet.columns["tmb"] == "TMB_NONSYNONYMOUS" and sheet.columns["msi_status"] == "MSI_TYPE"
+    assert sheet.lines["TUMOR_LUAD1"] == 6
+    assert sheet.tally.balanced and sheet.tally.kept == 3
+
+
+def test_sample_values_are_typed_with_their_source() -> None:
+    sheet = read_clinical(CLINICAL / "cbioportal_sample_sheet.txt")
+    luad = clinical_for(sheet, "TUMOR_LUAD1")
+    assert luad is not None and luad.tumour_type == "LUAD"
+    assert luad.purity == pytest.approx(0.40) and "percentage" in luad.notes[0]  # TUMOR_PURITY is in %
+    assert luad.tmb is not None and luad.tmb.value == 12.5 and "TMB_NONSYNONYMOUS" in luad.tmb.source
+    assert luad.msi is not None and luad.msi.status is MsiStatus.STABLE and luad.msi.score == pytest.approx(0.41)
+    tumour_a = clinical_for(sheet, "TUMOUR_A")
+    assert tumour_a is not None and tumour_a.msi is not None and tumour_a.msi.status is MsiStatus.MSI_HIGH
+    assert tumour_a.purity is None  # empty cell: not given, never zero
+    assert clinical_for(sheet, "TUMOUR_B").msi is None  # type: ignore[union-attr]
+    assert clinical_for(sheet, "NOT_THERE") is None
+
+
+def test_plain_csv_with_crlf_and_clinical_factor_columns() -> None:
+    sheet = read_clinical(CLINICAL / "clinical_factors_crlf.csv")
+    one = clinical_for(sheet, "TUMOR_LUAD1")
+    assert one is not None and one.values is not None
+    assert one.values.values == {"age": "67", "metastatic_sites": "3", "liver_metastases": "yes", "ldh": "410",
+                                 "ldh_uln": "250", "ecog": "2", "prior_radiotherapy": "no", "nlr": "6.2"}
+
+
+def test_patient_values_join_through_the_patient_id() -> None:
+    samples = realdata("prostate_msk_2024/data_clinical_sample.txt")
+    patients = read_clinical(samples.parent / "data_clinical_patient.txt")
+    assert patients.key == "patient"
+    one = clinical_for(read_clinical(samples), "P-0000140-T01-IM3", patients)
+    assert one is not None and one.tumour_type == "PRNE" and one.values is not None
+    assert one.values.get("age") == "45"  # CURRENT_AGE of patient P-0000140
+    assert one.msi is not None and one.msi.status is MsiStatus.STABLE
+
+
+@pytest.mark.parametrize(("name", "message", "line"), [
+    ("conflicting_duplicate.tsv", "listed twice with different values (first on line 2)", 3),
+    ("non_numeric_tmb.tsv", "TMB_NONSYNONYMOUS must be a number, found 'high'", 2),
+    ("unknown_oncotree_code.tsv", "unknown OncoTree code 'LAUD'", 2),
+])
+def test_bad_sheets_name_file_line_and_what_was_expected(name: str, message: str, line: int) -> None:
+    sheet_path = CLINICAL / name
+    with pytest.raises(InputError) as caught:
+        sheet = read_clinical(sheet_path)
+        for sample in sheet.rows:
+            clinical_for(sheet, sample)
+    assert message in str(caught.value) and caught.value.line == line and name in str(caught.value)
+
+
+def test_identical_duplicate_rows_are_counted_not_fatal(tmp_path: Path) -> None:
+    path = tmp_path / "dup.tsv"
+    path.write_text("SAMPLE_ID\tTMB\nS1\t3\nS1\t3\nS2\t4\n")
+    sheet = read_clinical(path)
+    assert list(sheet.rows) == ["S1", "S2"]
+    assert sheet.tally.skipped == {"identical duplicate row": 1} and sheet.tally.balanced
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("", "empty"),
+    ("SAMPLE_ID;TMB\nS1;3\n", "neither tab- nor comma-separated"),
+    ("NAME\tTMB\nS1\t3\n", "no sample column"),
+    ("SAMPLE_ID\tTMB\nS1\t3\t4\n", "expected 2 tab-separated fields"),
+    ("SAMPLE_ID\tMSI_TYPE\nS1\tmaybe\n", "is not an MSI status"),
+    ("SAMPLE_ID\tTUMOR_PURITY\nS1\t250\n", "fraction (0-1] or a percentage"),
+])
+def test_malformed_sheets(tmp_path: Path, text: str, message: str) -> None:
+    path = tmp_path / "sheet.tsv"
+    path.write_text(text)
+    with pytest.raises(InputError, match=message.replace("(", r"\(").replace(")", r"\)").replace("[", r"\[")):
+        sheet = read_clinical(path)
+        for sample in sheet.rows:
+            clinical_for(sheet, sample)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=40), min_size=1,
+                max_size=6))
+def test_random_rows_parse_or_raise_input_errors(tmp_path_factory: pytest.TempPathFactory, rows: list[str]) -> None:
+    path = tmp_path_factory.mktemp("fuzz") / "sheet.tsv"
+    path.write_text("SAMPLE_ID\tONCOTREE_CODE\tTMB\tMSI_TYPE\tTUMOR_PURITY\n" + "\n".join(rows) + "\n",
+                    encoding="utf-8")
+    try:
+        sheet = read_clinical(path)
+        for sample in sheet.rows:
+            clinical_for(sheet, sample)
+    except HpdError:
+        pass
