@@ -6,6 +6,7 @@ name its build; for segment files, a position past a chromosome's end in one bui
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from functools import cache, lru_cache
 
@@ -128,3 +129,44 @@ def build_from_positions(max_end_by_contig: Mapping[str, int]) -> str | None:
     if not possible:
         raise BuildConflict("positions lie past the end of a chromosome in both GRCh37 and GRCh38")
     return possible[0] if len(possible) == 1 else None
+
+
+# Assembly pieces that are not main chromosomes but are real contig names (unplaced, alternate, patch, decoy and
+# viral sequences of GRCh37/GRCh38 as Ensembl, NCBI and UCSC spell them). Records on them are counted as skipped,
+# whereas a name that matches none of these (``chr12q``, ``chr99``) is a malformed file.
+_SCAFFOLD_PATTERNS = re.compile(
+    r"^(?:"
+    # GL000192.1, KI270706v1; UCSC chr1_KI270706v1_random; hg19 chr1_gl000191_random, chr6_cox_hap2
+    r"(?:GL|KI|JH|KN|KQ|KV|KZ|ML|MU|KB|KF)\d{6}(?:\.\d+|v\d+)?"
+    r"|(?:chr)?(?:\d{1,2}|X|Y|M|Un)_(?:GL|KI|JH|KN|KQ|KV|KZ|ML|MU|KB|KF)\d{6}v\d+(?:_(?:random|alt|fix|decoy))?"
+    r"|(?:chr)?(?:\d{1,2}|X|Y|M|Un)_(?:gl\d{6}|[a-z0-9]+_hap\d+)(?:_random)?"
+    r"|(?:NT|NW|NC)_\d{6}(?:\.\d+)?"  # RefSeq accessions not among the main chromosomes
+    r"|(?:chr)?EBV|hs37d5|NC_007605|HLA-[A-Za-z0-9*:]+|chrUn_[A-Za-z0-9._-]+|[A-Za-z0-9._-]*_decoy"
+    r"|phiX174|lambda"
+    r")$"
+)
+
+
+@cache
+def primary_contigs() -> frozenset[str]:
+    """The main chromosomes (1–22, X, Y, MT) of every supported build, normalised names."""
+    return frozenset(name for build in SUPPORTED_BUILDS for name in contig_lengths(build))
+
+
+def contig_kind(name: str) -> str:
+    """'primary' (1–24, X, Y, MT in any spelling), 'scaffold' (a real non-primary contig name) or 'unknown'."""
+    if normalise_contig(name) in primary_contigs() or normalise_contig(name) in ("23", "24"):
+        return "primary"  # 23 and 24: X and Y as array-era files (TCGA, MSK) number them
+    return "scaffold" if _SCAFFOLD_PATTERNS.match(name.strip()) else "unknown"
+
+
+def build_named_in_text(text: str | None) -> str | None:
+    """The build named inside a ``##reference``/``##assembly`` value (a path or a name), if one is recognisable."""
+    if not text:
+        return None
+    lowered = text.lower()
+    for token, build in (("grch38", "GRCh38"), ("hg38", "GRCh38"), ("grch37", "GRCh37"), ("hg19", "GRCh37"),
+                         ("hs37d5", "GRCh37"), ("b37", "GRCh37"), ("human_g1k_v37", "GRCh37")):
+        if token in lowered:
+            return build
+    return None

@@ -21,7 +21,7 @@ import pandas as pd
 from hpdgenomics.errors import InputError, SampleSelectionError
 from hpdgenomics.model.alterations import CopyNumberState
 from hpdgenomics.model.qc import ReadTally
-from hpdgenomics.readers.text import GZIP_MAGIC, open_text
+from hpdgenomics.readers.text import GZIP_MAGIC, first_ragged_line, open_text
 
 DISCRETE_STATES: dict[str, CopyNumberState] = {
     "-2": CopyNumberState.DEEP_DELETION,
@@ -86,6 +86,14 @@ def read_discrete_cna(path: str | Path, *, sample: str | None = None,
                          line=comments + 1)
     sample_column = next((header[keys.index(k)] for k in SAMPLE_COLUMNS if k in keys), None)
     value_column = next((header[keys.index(k)] for k in VALUE_COLUMNS if k in keys), None)
+    others = [h for h in header if h not in (gene_column, sample_column) and _key(h) not in ANNOTATION_COLUMNS]
+    if sample_column and not value_column and not others:
+        raise InputError(path, f"a long-format table (columns {gene_column} and {sample_column}) needs a value "
+                         "column (Value, Copy_Number_Alteration, CNA, Alteration or Call)", line=comments + 1)
+    ragged = first_ragged_line(path, comments + 1, len(header))
+    if ragged is not None:
+        raise InputError(path, f"expected {len(header)} tab-separated columns like the header (line {comments + 1}); "
+                         "this row has a different number", line=ragged)
     frame = _read(path, comments)
     if sample_column and value_column:
         return _long(path, frame, comments, gene_column, sample_column, value_column, sample, genes)
@@ -163,7 +171,8 @@ def _matrix(path: Path, frame: pd.DataFrame, comments: int, header: list[str], g
     result = DiscreteFile(path, "matrix", {}, frozenset(symbols))
     for column in sample_columns:
         one = DiscreteSample(column, tally=ReadTally(str(path), "CNA matrix cells (gene rows)"))
-        one.tally.skipped[SKIP_NOT_RULE_GENE] = int((~wanted).sum())
+        if (~wanted).any():
+            one.tally.skipped[SKIP_NOT_RULE_GENE] = int((~wanted).sum())
         one.tally.read = int((~wanted).sum())
         for index in wanted.to_numpy().nonzero()[0]:
             _add(one, path, symbols.iloc[index], frame[column].iloc[index], first_line + index)

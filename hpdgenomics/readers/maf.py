@@ -12,17 +12,24 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from hpdgenomics.errors import InputError, SampleSelectionError
-from hpdgenomics.genome.builds import UnsupportedBuild, normalise_build_name, normalise_contig
+from hpdgenomics.errors import BuildMismatchError, InputError, SampleSelectionError
+from hpdgenomics.genome.builds import (
+    SUPPORTED_BUILDS,
+    UnsupportedBuild,
+    contig_kind,
+    contig_lengths,
+    normalise_build_name,
+    normalise_contig,
+)
 from hpdgenomics.model.alterations import Origin, SmallVariant
 from hpdgenomics.model.protein import parse_protein_change
 from hpdgenomics.model.qc import ReadTally
 from hpdgenomics.model.vocab import class_of_maf_classification
-from hpdgenomics.readers.text import GZIP_MAGIC, open_text
+from hpdgenomics.readers.text import GZIP_MAGIC, first_ragged_line, open_text
 
 REQUIRED = ("Hugo_Symbol", "Tumor_Sample_Barcode", "Variant_Classification")
 OPTIONAL = (
-    "Chromosome", "Start_Position", "Reference_Allele", "Tumor_Seq_Allele1", "Tumor_Seq_Allele2",
+    "Chromosome", "Start_Position", "End_Position", "Reference_Allele", "Tumor_Seq_Allele1", "Tumor_Seq_Allele2",
     "HGVSp_Short", "Protein_Change", "HGVSp", "HGVSc", "Transcript_ID", "Exon_Number",
     "t_alt_count", "t_ref_count", "t_depth", "Mutation_Status", "NCBI_Build", "FILTER",
 )
@@ -67,6 +74,10 @@ def read_maf(
     path = Path(path)
     comment_lines, header = _header(path)
     canonical = _resolve_columns(path, header, comment_lines + 1)
+    ragged = first_ragged_line(path, comment_lines + 1, len(header))
+    if ragged is not None:
+        raise InputError(path, f"expected {len(header)} tab-separated columns like the header (line "
+                         f"{comment_lines + 1}); this row has a different number", line=ragged)
     frame = _read_frame(path, comment_lines, canonical)
     samples_in_file = list(dict.fromkeys(frame["Tumor_Sample_Barcode"]))
     samples_in_file = [s for s in samples_in_file if s]
@@ -77,6 +88,7 @@ def read_maf(
     protein_columns = [c for c in PROTEIN_COLUMNS if c in frame.columns]
     result = MafResult(path=path, samples={}, build=_build(path, frame, comment_lines),
                        protein_column=protein_columns[0] if protein_columns else None)
+    _check_rows(path, frame, result.build, comment_lines + 2)
     first_data_line = comment_lines + 2
     other_rows = 0
     for offset, row in enumerate(frame.itertuples(index=False)):
@@ -166,6 +178,11 @@ def _header(path: Path) -> tuple[int, list[str]]:
 def _resolve_columns(path: Path, header: list[str], line: int) -> dict[str, str]:
     """Map canonical column names to the file's spelling (column names are matched case-insensitively)."""
     by_fold = {name.casefold(): name for name in header}
+    wanted = {name.casefold() for name in (*REQUIRED, *OPTIONAL)}
+    repeated = [name for name in dict.fromkeys(header) if name.casefold() in wanted
+                and sum(h.casefold() == name.casefold() for h in header) > 1]
+    if repeated:
+        raise InputError(path, f"column {repeated[0]} appears more than once in the MAF header", line=line)
     missing = [name for name in REQUIRED if name.casefold() not in by_fold]
     if missing:
         if len(header) == 1 and ("," in header[0] or " " in header[0]):
@@ -204,13 +221,73 @@ def _build(path: Path, frame: Any, comment_lines: int) -> str | None:
         try:
             build = normalise_build_name(value)
         except UnsupportedBuild as exc:
-            raise InputError(path, f"NCBI_Build {value!r} is not supported ({exc})",
-                             line=comment_lines + 2 + offset) from exc
+            raise BuildMismatchError(path, f"NCBI_Build {value!r} is not supported ({exc})",
+                                     line=comment_lines + 2 + offset) from exc
+        if build and builds and build not in builds:
+            raise BuildMismatchError(path, f"the MAF mixes genome builds in NCBI_Build: {value!r} here, "
+                                     f"{next(iter(builds))} on the rows before", line=comment_lines + 2 + offset)
         if build:
             builds.add(build)
-    if len(builds) > 1:
-        raise InputError(path, "the MAF mixes genome builds in NCBI_Build: " + ", ".join(sorted(builds)))
     return builds.pop() if builds else None
+
+
+_MISSING_NUMBER = frozenset({"", "NA", ".", "NaN", "nan", "N/A"})
+
+
+def _check_rows(path: Path, frame: Any, build: str | None, first_line: int) -> None:
+    """Positions and read counts must be whole numbers, End_Position not before Start_Position, Chromosome a real
+    contig, and positions inside the chromosome of the file's build (or of either build when none is named)."""
+    import pandas as pd  # already loaded by _read_frame
+
+    numbers = {}
+    for column, pattern, expected in (
+        ("Start_Position", r"[1-9][0-9]*", "a whole number from 1 (a 1-based position)"),
+        ("End_Position", r"[1-9][0-9]*", "a whole number from 1 (a 1-based position)"),
+        ("t_alt_count", r"[0-9]+(?:\.0*)?", "a whole number of reads"),
+        ("t_ref_count", r"[0-9]+(?:\.0*)?", "a whole number of reads"),
+        ("t_depth", r"[0-9]+(?:\.0*)?", "a whole number of reads"),
+    ):
+        if column not in frame.columns:
+            continue
+        text = frame[column].str.strip()
+        given = ~text.isin(_MISSING_NUMBER)
+        bad = given & ~text.str.fullmatch(pattern)
+        if bad.any():
+            index = int(bad.to_numpy().nonzero()[0][0])
+            raise InputError(path, f"{column} {text.iloc[index]!r}: expected {expected}", line=first_line + index)
+        numbers[column] = pd.to_numeric(text.where(given), errors="coerce")
+    if "Start_Position" in numbers and "End_Position" in numbers:
+        reversed_ = numbers["End_Position"] < numbers["Start_Position"]
+        if reversed_.any():
+            index = int(reversed_.to_numpy().nonzero()[0][0])
+            raise InputError(path, f"End_Position {frame['End_Position'].iloc[index].strip()} lies before "
+                             f"Start_Position {frame['Start_Position'].iloc[index].strip()}", line=first_line + index)
+    if "Chromosome" not in frame.columns:
+        return
+    chromosomes = frame["Chromosome"].str.strip()
+    for name in chromosomes.unique():
+        if name and contig_kind(name) == "unknown":
+            index = int((chromosomes == name).to_numpy().nonzero()[0][0])
+            raise InputError(path, f"Chromosome {name!r} is neither a GRCh37/GRCh38 chromosome (1-22, X, Y, MT, with "
+                             "or without 'chr') nor a known unplaced, alternate or decoy contig",
+                             line=first_line + index)
+    ends = numbers.get("End_Position", numbers.get("Start_Position"))
+    if ends is None:
+        return
+    builds = [build] if build else list(SUPPORTED_BUILDS)
+    normalised = chromosomes.map(normalise_contig)
+    limit = normalised.map(lambda c: max(contig_lengths(b).get(c, 0) for b in builds) or None).astype("float64")
+    past = ends > limit
+    if past.any():
+        index = int(past.to_numpy().nonzero()[0][0])
+        position = int(ends.iloc[index])
+        chrom = normalised.iloc[index]
+        if build:
+            raise BuildMismatchError(path, f"position {position:,} lies past the end of chromosome {chrom} in {build} "
+                                     f"({int(limit.iloc[index]):,} bp), the build NCBI_Build names: is the file from "
+                                     "another genome build?", line=first_line + index)
+        raise InputError(path, f"position {position:,} lies past the end of chromosome {chrom} in both GRCh37 and "
+                         f"GRCh38 (at most {int(limit.iloc[index]):,} bp)", line=first_line + index)
 
 
 def _protein(record: dict[str, Any], columns: Iterable[str]) -> str | None:

@@ -19,9 +19,9 @@ import numpy as np
 import pandas as pd
 
 from hpdgenomics.errors import InputError, SampleSelectionError
-from hpdgenomics.genome.builds import SUPPORTED_BUILDS, contig_lengths, normalise_contig
+from hpdgenomics.genome.builds import SUPPORTED_BUILDS, contig_kind, contig_lengths, normalise_contig
 from hpdgenomics.model.qc import ReadTally
-from hpdgenomics.readers.text import GZIP_MAGIC, open_text
+from hpdgenomics.readers.text import GZIP_MAGIC, first_ragged_line, open_text
 
 SKIP_UNKNOWN_CONTIG = "contig not in GRCh37/GRCh38 primary assembly"
 SKIP_NO_VALUE = "no log2 ratio or copy number (NA)"
@@ -80,6 +80,7 @@ def read_seg(path: str | Path, *, sample: str | None = None, log10: bool = False
         raise InputError(path, "this is a CNVkit .cns/.cnr table (no sample column): give it with --cns",
                          line=comments + 1)
     columns = _resolve(path, header, SEG_COLUMNS, comments + 1, ("sample", *REQUIRED))
+    _check_shape(path, comments, header)
     if "log2" not in columns and "cn" not in columns:
         raise InputError(path, "no segment value column: expected one of seg.mean, Segment_Mean, log2, Seg.CN "
                          f"or a copy-number column (cn, Copy_Number); the header has {_shown(header)}",
@@ -100,6 +101,7 @@ def read_cnvkit(path: str | Path, *, sample: str | None = None) -> SegmentFile:
     path = Path(path)
     comments, header = _header(path)
     columns = _resolve(path, header, CNVKIT_COLUMNS, comments + 1, (*REQUIRED, "log2"))
+    _check_shape(path, comments, header)
     frame = _read(path, comments, columns)
     name = sample or _cnvkit_stem(path)
     frame.insert(0, "sample", name)
@@ -125,6 +127,14 @@ def _header(path: Path) -> tuple[int, list[str]]:
             header = line.rstrip("\n").split("\t")
             return comments, [h.strip().strip('"') for h in header]
     raise InputError(path, "the file is empty (expected a tab-separated header line)")
+
+
+def _check_shape(path: Path, comments: int, header: list[str]) -> None:
+    """Every row has the header's number of columns (pandas would fill a short row with blanks silently)."""
+    ragged = first_ragged_line(path, comments + 1, len(header))
+    if ragged is not None:
+        raise InputError(path, f"expected {len(header)} tab-separated columns like the header (line {comments + 1}); "
+                         "this row has a different number", line=ragged)
 
 
 def _key(name: str) -> str:
@@ -160,6 +170,7 @@ def _read(path: Path, comments: int, columns: dict[str, str]) -> pd.DataFrame:
         raw = pd.read_csv(
             path, sep="\t", skiprows=comments, usecols=list(dict.fromkeys(columns.values())), dtype=str,
             keep_default_na=False, compression=compression, encoding="utf-8-sig", engine="c",
+            skip_blank_lines=False,  # blank lines are dropped below, after numbering, so line numbers stay true
         )
     except (EOFError, OSError) as exc:
         raise InputError(path, f"compressed data is corrupt or truncated ({exc})") from exc
@@ -167,9 +178,10 @@ def _read(path: Path, comments: int, columns: dict[str, str]) -> pd.DataFrame:
         raise InputError(path, f"is not UTF-8 text ({exc.reason})") from exc
     except pd.errors.ParserError as exc:
         raise InputError(path, f"not a tab-separated table: {exc}") from exc
-    frame = pd.DataFrame({ours: raw[theirs].str.strip() for ours, theirs in columns.items()})
+    frame = pd.DataFrame({ours: raw[theirs].fillna("").str.strip() for ours, theirs in columns.items()})
     first_data_line = comments + 2
     frame["line"] = np.arange(first_data_line, first_data_line + len(frame))
+    frame = frame[(frame[list(columns)] != "").any(axis=1)].reset_index(drop=True)
     for name in ("start", "end"):
         frame[name] = _numbers(path, frame, name, columns[name], integer=True)
     for name in ("log2", "cn", "marks", "weight"):
@@ -234,14 +246,43 @@ def _finish(path: Path, fmt: str, frame: pd.DataFrame, comments: int, sample: st
     spelling = {c: normalise_contig(_NUMBERED_SEX.get(c, c)) for c in raw_contigs}
     if any(c in _NUMBERED_SEX for c in raw_contigs):
         notes.append("chromosomes 23 and 24 read as X and Y")
+    malformed = [c for c in raw_contigs if spelling[c] not in KNOWN_CONTIGS and contig_kind(c) == "unknown"]
+    if malformed:
+        line = int(frame.loc[frame["chrom"] == malformed[0], "line"].iloc[0])
+        raise InputError(path, f"chromosome {malformed[0]!r} is neither a GRCh37/GRCh38 chromosome (1-22, X, Y, MT, "
+                         "with or without 'chr'; 23 and 24 for X and Y) nor a known unplaced, alternate or decoy "
+                         "contig", line=line)
     frame = frame.assign(chrom=frame["chrom"].map(spelling))
     known = frame["chrom"].isin(KNOWN_CONTIGS)
+    if not bins:
+        _check_overlaps(path, frame[known & ~frame["empty"]])
     values = [name for name in ("log2", "cn") if name in frame]
     has_value = frame[values].notna().any(axis=1) & ~frame["empty"]
     tallies = _tallies(path, fmt, frame, samples, known, has_value, notes)
     usable = frame[known & has_value].drop(columns="empty").reset_index(drop=True)
     return SegmentFile(path=path, format=fmt, frame=usable, samples=samples, tallies=tallies,
                        value_columns=tuple(values), bins=bins)
+
+
+def _check_overlaps(path: Path, frame: pd.DataFrame) -> None:
+    """A sample's segments must not overlap: overlapping ones mean the sample is in the file twice (two files
+    concatenated, or two runs under one id). One base is tolerated: SEG files whose segments share their boundary
+    base (end of one = start of the next, 1-based closed) are common, e.g. TCGA Firehose and aCGH exports."""
+    if len(frame) < 2:
+        return
+    rows = frame.sort_values(["sample", "chrom", "start", "end"], kind="stable")
+    reach = rows.groupby(["sample", "chrom"], sort=False)["end"].cummax()
+    previous = reach.groupby([rows["sample"], rows["chrom"]], sort=False).shift()
+    overlap = previous - rows["start"]
+    bad = (overlap > 1).to_numpy()
+    if not bad.any():
+        return
+    here = rows.iloc[int(bad.nonzero()[0][0])]
+    group = rows[(rows["sample"] == here["sample"]) & (rows["chrom"] == here["chrom"])]
+    other = group[(group["end"] > here["start"] + 1) & (group["line"] != here["line"])].iloc[0]
+    raise InputError(path, f"sample {here['sample']}: the segment {here['chrom']}:{here['start'] + 1}-{here['end']} "
+                     f"overlaps the one on line {int(other['line'])}; a sample's segments must not overlap (is the "
+                     "sample in the file twice?)", line=int(here["line"]))
 
 
 def _tallies(path: Path, fmt: str, frame: pd.DataFrame, samples: list[str], known: pd.Series,

@@ -78,3 +78,39 @@ def sha256_of(path: str | Path, chunk_size: int = 1 << 20) -> str:
         for chunk in iter(lambda: handle.read(chunk_size), b""):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+
+def first_ragged_line(path: str | Path, header_line: int, columns: int, chunk_size: int = 1 << 22) -> int | None:
+    """The number of the first non-blank line after line ``header_line`` that does not have ``columns``
+    tab-separated fields, or None when every line has.
+
+    pandas fills the cells of a short row with empty strings and cannot say which row was short, so tables are
+    checked here first. Tabs are counted per chunk in C; lines are looked at one by one only inside a chunk whose
+    total does not add up (a ragged row or a blank line).
+    """
+    path = Path(path)
+    expected = columns - 1
+    number, rest = 0, b""
+    try:
+        with path.open("rb") as probe:
+            magic = probe.read(2)
+        with gzip.open(path, "rb") if magic == GZIP_MAGIC else path.open("rb") as handle:
+            while True:
+                chunk = handle.read(chunk_size)
+                data = rest + chunk
+                cut = data.rfind(b"\n") + 1 if chunk else len(data)
+                block, rest = data[:cut], data[cut:]
+                lines = block.splitlines()
+                skip = min(len(lines), max(0, header_line - number))
+                body = lines[skip:]
+                tabs = block.count(b"\t") if not skip else sum(text.count(b"\t") for text in body)
+                if tabs != expected * len(body):
+                    for offset, text in enumerate(body):
+                        if text.strip(b" \t") and text.count(b"\t") != expected:
+                            return number + skip + offset + 1
+                number += len(lines)
+                if not chunk:
+                    return None
+    except (OSError, EOFError, gzip.BadGzipFile) as exc:
+        raise InputError(path, f"compressed data is corrupt or truncated ({exc})") from exc

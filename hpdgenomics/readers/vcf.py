@@ -21,6 +21,7 @@ from hpdgenomics.model.alterations import Origin, SmallVariant
 from hpdgenomics.model.qc import ReadTally
 from hpdgenomics.model.vocab import class_of_so_terms
 from hpdgenomics.readers import annotations as ann
+from hpdgenomics.readers import vcf_checks
 from hpdgenomics.readers._htslib import captured_htslib_messages, summarise_messages
 from hpdgenomics.readers.text import open_text
 
@@ -77,11 +78,14 @@ def inspect_vcf(path: str | Path) -> VcfHeader:
             if line.startswith("#CHROM"):
                 break
         else:
+            if not header_lines:
+                raise InputError(path, "the file is empty: expected a VCF starting with '##fileformat=VCFv4.x'")
             raise InputError(path, "VCF header has no '#CHROM' line (file empty or truncated)")
     columns = header_lines[-1].split("\t")
     if columns[:8] != ["#CHROM", "POS", "ID", "REF", "ALT", "QUAL", "FILTER", "INFO"]:
         raise InputError(path, "the #CHROM line must be tab-separated with the 8 fixed VCF columns",
                          line=len(header_lines))
+    vcf_checks.header_problems(path, columns, len(header_lines))
     samples = tuple(columns[9:])
     meta = _meta_lines(header_lines)
     key, fields = _annotation(path, meta)
@@ -151,19 +155,24 @@ def read_vcf(
     tally = ReadTally(path=str(header.path), unit="VCF records")
     mode = "region" if regions is not None and header.indexed else "stream"
     result = VcfResult(sample_id=tumour_sample or "", variants=[], tally=tally, header=header, mode=mode)
-    with captured_htslib_messages() as messages:
+    if mode == "stream":
+        vcf_checks.scan_body(header)  # column counts and POS, which htslib would mend or wrap silently
+    with captured_htslib_messages() as messages, vcf_checks.htslib_source(header) as source:
         try:
-            vcf = VCF(str(header.path), lazy=True)
-        except (OSError, ValueError) as exc:
-            raise InputError(header.path, f"cyvcf2 could not open the VCF: {exc}") from exc
+            vcf = VCF(source, lazy=True)
+        except Exception as exc:  # cyvcf2 raises a bare Exception on a header htslib cannot parse
+            raise vcf_checks.diagnose(header) or InputError(header.path, f"cyvcf2 could not open the VCF: {exc}") \
+                from exc
         try:
             records = _records_by_region(vcf, header, regions) if mode == "region" else _records(vcf, header)
-            for record, where in records:
+            for record, where in vcf_checks.watch(records, header, stream=mode == "stream"):
                 _read_record(record, where, header, sample_index, include_filtered, genes, result)
+            tally.notes.extend(vcf_checks.check_live_header(vcf, header))
         except InputError:
             raise
         except Exception as exc:  # htslib/cyvcf2 raise bare exceptions on corrupt blocks
-            raise InputError(header.path, f"the VCF could not be read to the end: {exc}") from exc
+            raise vcf_checks.diagnose(header) or InputError(
+                header.path, f"the VCF could not be read to the end: {exc}") from exc
         finally:
             vcf.close()
     tally.notes.extend(summarise_messages(messages))

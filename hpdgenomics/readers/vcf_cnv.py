@@ -21,8 +21,9 @@ import numpy as np
 import pandas as pd
 
 from hpdgenomics.errors import InputError
-from hpdgenomics.genome.builds import normalise_contig
+from hpdgenomics.genome.builds import contig_kind, normalise_contig
 from hpdgenomics.model.qc import ReadTally
+from hpdgenomics.readers import vcf_checks
 from hpdgenomics.readers._htslib import captured_htslib_messages, summarise_messages
 from hpdgenomics.readers.segments import KNOWN_CONTIGS, SKIP_UNKNOWN_CONTIG, SegmentFile
 from hpdgenomics.readers.vcf import VcfHeader
@@ -49,18 +50,25 @@ def read_vcf_copy_number(header: VcfHeader, tumour_sample: str | None, *, includ
     index = header.samples.index(tumour_sample) if tumour_sample else None
     tally = ReadTally(path=str(path), unit="VCF records (copy number)")
     rows: list[tuple[Any, ...]] = []
-    with captured_htslib_messages() as messages:
+    vcf_checks.scan_body(header)  # column counts and POS, which htslib would mend or wrap silently
+    with captured_htslib_messages() as messages, vcf_checks.htslib_source(header) as source:
         try:
-            vcf = VCF(str(path), lazy=True)
-        except (OSError, ValueError) as exc:
-            raise InputError(path, f"cyvcf2 could not open the VCF: {exc}") from exc
+            vcf = VCF(source, lazy=True)
+        except Exception as exc:  # cyvcf2 raises a bare Exception on a header htslib cannot parse
+            raise vcf_checks.diagnose(header) or InputError(path, f"cyvcf2 could not open the VCF: {exc}") from exc
         try:
-            for number, record in enumerate(vcf, start=header.header_lines + 1):
-                _read(path, record, number, index, include_filtered, tally, rows)
-        except InputError:
-            raise
+            numbered = ((record, f"{path.name}:{number}")
+                        for number, record in enumerate(vcf, start=header.header_lines + 1))
+            for record, where in vcf_checks.watch(numbered, header, stream=True):
+                _read(path, record, int(where.rsplit(":", 1)[1]), index, include_filtered, tally, rows)
+            tally.notes.extend(vcf_checks.check_live_header(vcf, header))
+            vcf_checks.check_ends(header, ((chrom, end, line) for chrom, _, end, _, _, line in rows))
+        except InputError as exc:
+            # htslib parses '68.9M' in an Integer END as 68: the text says better what is wrong with the line
+            raise (vcf_checks.diagnose(header) or exc) from None
         except Exception as exc:  # htslib/cyvcf2 raise bare exceptions on corrupt blocks
-            raise InputError(path, f"the VCF could not be read to the end: {exc}") from exc
+            raise vcf_checks.diagnose(header) or InputError(
+                path, f"the VCF could not be read to the end: {exc}") from exc
         finally:
             vcf.close()
     tally.notes.extend(summarise_messages(messages))
@@ -88,6 +96,9 @@ def _read(path: Path, record: Any, number: int, index: int | None, include_filte
         return
     chrom = normalise_contig(record.CHROM)
     if chrom not in KNOWN_CONTIGS:
+        if contig_kind(record.CHROM) == "unknown":
+            raise InputError(path, f"contig {record.CHROM!r} is neither a GRCh37/GRCh38 chromosome nor a known "
+                             "unplaced, alternate or decoy contig name", line=number)
         tally.skip(SKIP_UNKNOWN_CONTIG)
         return
     start = int(record.POS)
