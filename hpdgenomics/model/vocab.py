@@ -25,6 +25,10 @@ class ConsequenceClass(str, Enum):
     SYNONYMOUS = "synonymous"
     SPLICE_REGION = "splice_region"
     NON_CODING = "non_coding"  # UTR, intron, up/downstream, intergenic, non-coding transcript
+    # A change inside the coding sequence whose residues could not be determined (annotated from transcript models
+    # without a reference FASTA). Deliberately outside NON_SYNONYMOUS and every rule class: it matches no rule and
+    # leaves its gene not fully assessed.
+    CODING_UNDETERMINED = "coding_undetermined"
 
 
 # Classes grouped the way rules name them. "truncating" follows the usual loss-of-function convention
