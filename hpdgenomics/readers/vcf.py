@@ -54,6 +54,25 @@ class VcfHeader:
     info_keys: frozenset[str] = frozenset()
 
 
+@dataclass(frozen=True, slots=True)
+class UnannotatedRecord:
+    """A record kept by the FILTER check but carrying no annotation, for annotation from transcript models.
+
+    ``alts`` excludes '.' and '*'; ``vaf``, ``depth`` and ``alt_reads`` are aligned with ``alts``.
+    """
+
+    chrom: str  # normalised contig name
+    pos: int  # 1-based
+    ref: str
+    alts: tuple[str, ...]
+    filter: str
+    vaf: tuple[float | None, ...]
+    depth: tuple[int | None, ...]
+    alt_reads: tuple[int | None, ...]
+    somatic: bool
+    source: str  # "file:line" (or "file:chrom:pos" when read by region)
+
+
 @dataclass
 class VcfResult:
     """Variants of the tumour sample plus everything the report needs to say how they were read."""
@@ -63,7 +82,12 @@ class VcfResult:
     tally: ReadTally
     header: VcfHeader
     mode: str  # "region" or "stream"
-    unannotated_positions: list[tuple[str, int]] = field(default_factory=list)
+    unannotated: list[UnannotatedRecord] = field(default_factory=list)
+
+    @property
+    def unannotated_positions(self) -> list[tuple[str, int]]:
+        """(contig, 1-based position) of every unannotated record (each counted as skipped in the tally)."""
+        return [(record.chrom, record.pos) for record in self.unannotated]
 
 
 def inspect_vcf(path: str | Path) -> VcfHeader:
@@ -243,7 +267,7 @@ def _read_record(
         _refuse_undeclared_annotation(record, where, header)
     if not value:
         tally.skip(SKIP_UNANNOTATED)
-        result.unannotated_positions.append((chrom, record.POS))
+        result.unannotated.append(_unannotated_record(record, chrom, where, filter_text, header, sample_index))
         return
     entries = _parse_annotation(key, str(value), header)
     made = []
@@ -292,6 +316,18 @@ def _parse_annotation(key: str, value: str, header: VcfHeader) -> list[ann.Trans
     if key == "EFF":
         return ann.parse_eff(value, fields or None)
     return ann.parse_bcsq(value)
+
+
+def _unannotated_record(
+    record: Any, chrom: str, where: str, filter_text: str, header: VcfHeader, sample_index: int | None
+) -> UnannotatedRecord:
+    kept = [(index, alt) for index, alt in enumerate(record.ALT) if alt not in (".", "*")]
+    reads = [_allele_depth(record, header, sample_index, index, alt) for index, alt in kept]
+    return UnannotatedRecord(
+        chrom=chrom, pos=record.POS, ref=record.REF, alts=tuple(alt for _, alt in kept),
+        filter=filter_text, vaf=tuple(r[0] for r in reads), depth=tuple(r[1] for r in reads),
+        alt_reads=tuple(r[2] for r in reads), somatic=bool(record.INFO.get("SOMATIC")), source=where,
+    )
 
 
 def _allele_depth(
