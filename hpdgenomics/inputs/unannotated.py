@@ -55,12 +55,13 @@ def annotate_records(
     variants: list[SmallVariant] = []
     undetermined: dict[str, dict[str, list[str]]] = {}  # gene → reason → variants
     unchecked: dict[str, Counter[str]] = {}
+    windows = _windows(table, genes) if genes is not None else None
     for record in records:
+        near = _genes_near(table, record, windows)
         if not _plain_bases(record):
             tally.skip(SKIP_NOT_BASES)
-            _note_genes(unchecked, _genes_near(table, record, genes), SKIP_NOT_BASES)
+            _note_genes(unchecked, near, SKIP_NOT_BASES)
             continue
-        near = _genes_near(table, record, genes)
         if not near:
             tally.skip(SKIP_OUTSIDE_GENES if genes is None else SKIP_OUTSIDE_RULE_GENES)
             continue
@@ -112,12 +113,25 @@ def _plain_bases(record: UnannotatedRecord) -> bool:
         alt and set(alt.upper()) <= _BASES for alt in record.alts)
 
 
-def _genes_near(table: GeneTable, record: UnannotatedRecord, genes: frozenset[str] | None) -> list[Gene]:
-    """Genes whose transcript lies within the up/downstream window of the record."""
-    start = record.pos - 1
-    found = table.genes_overlapping(record.chrom, max(0, start - UP_DOWN_DISTANCE),
-                                    start + len(record.ref) + UP_DOWN_DISTANCE)
-    return sorted((g for g in found if genes is None or g.symbol in genes), key=lambda g: g.symbol)
+def _windows(table: GeneTable, genes: frozenset[str]) -> dict[str, list[tuple[int, int, Gene]]]:
+    """Per contig, each wanted gene's transcript span widened by the up/downstream window (0-based, half-open)."""
+    windows: dict[str, list[tuple[int, int, Gene]]] = {}
+    for symbol in sorted(genes):
+        gene = table.get(symbol)
+        if gene is not None:
+            windows.setdefault(gene.chrom, []).append(
+                (gene.start - UP_DOWN_DISTANCE, gene.end + UP_DOWN_DISTANCE, gene))
+    return windows
+
+
+def _genes_near(table: GeneTable, record: UnannotatedRecord,
+                windows: dict[str, list[tuple[int, int, Gene]]] | None) -> list[Gene]:
+    """Genes whose transcript lies within the up/downstream window of the record (only the wanted ones)."""
+    start, end = record.pos - 1, record.pos - 1 + max(1, len(record.ref))
+    if windows is not None:  # a few dozen rule genes: a scan of their windows beats the whole-genome index
+        return [gene for low, high, gene in windows.get(record.chrom, ()) if low < end and start < high]
+    found = table.genes_overlapping(record.chrom, max(0, start - UP_DOWN_DISTANCE), end + UP_DOWN_DISTANCE)
+    return sorted(found, key=lambda g: g.symbol)
 
 
 def _fasta_problem(fasta: ReferenceFasta, record: UnannotatedRecord) -> str | None:
