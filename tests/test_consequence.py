@@ -1,4 +1,4 @@
-"""Consequences predicted from transcript models (hpdgenomics.genome.consequence, cdna, codons).
+"""Consequences from transcript models (hpdgenomics.genome: consequence, coding_effect, hgvs_c, cdna, codons).
 
 Two kinds of test gene:
 
