@@ -3,8 +3,10 @@
 A :class:`TranscriptMap` is built from one bundled :class:`~hpdgenomics.genome.reference.Gene` (0-based, half-open
 exons). "Transcript order" runs 5'→3' on the transcript: ascending genomic positions on the plus strand, descending
 on the minus strand. ``c.`` numbering follows HGVS: ``c.1`` is the A of the start codon, ``c.-N`` lies in the 5' UTR,
-``c.*N`` in the 3' UTR, and an intronic base is named from the nearer exon base (``c.123+5``, ``c.124-2``); in the
-middle of an intron of odd length the central base takes ``+`` (HGVS numbering rules).
+``c.*N`` in the 3' UTR, and an intronic base is named from the nearer exon base: ``c.78+45`` lies before the middle
+of the intron, ``c.79-45`` after it (HGVS numbering, http://www.hgvs.org/mutnomen/nucleotide.html and
+https://hgvs-nomenclature.org/21.1.0/background/numbering/). The central base of an odd-length intron takes ``+``
+here; that tie rule was not found in the pages read (unverified).
 """
 
 from __future__ import annotations
