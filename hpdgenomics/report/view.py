@@ -8,12 +8,11 @@ Keys that newer documents may carry (``biomarkers``, ``clinical_factors``, ``ici
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
-from urllib.parse import quote
 
-from hpdgenomics.report.build import LEVEL_ORDER
+from hpdgenomics.report.formatting import fmt_log2, fmt_number, fmt_size, region, report_date
+from hpdgenomics.report.view_findings import ROLES, events, finding_view, ici_view, targetable_view
 
 LEVELS: dict[str, tuple[str, str]] = {  # level → (words, CSS class)
     "high": ("High", "high"),
@@ -35,30 +34,9 @@ POLICY_NOTES = (
     "A gene the inputs did not cover is not assessed, never negative.",
     "Clinical risk factors are never mixed into this genomic level.",
 )
-ROLES = {
-    "sets_level": "sets the level",
-    "supporting": "listed; does not raise the level",
-    "conditional": "conditional: tumour type not given",
-    "not_assessed": "not assessed",
-}
-MATCH_WORDS = {
-    "applies": "this tumour type",
-    "conditional": "tumour type not given",
-    "other_tumour_type": "other tumour type",
-}
-MATCH_ORDER = ("applies", "conditional", "other_tumour_type")
-QUALIFIER_STATUS = {"met": "met", "not_met": "not met", "unknown": "unknown"}
-REQUIRED_STATE = {"wild_type": "wild type", "altered": "altered", "amplified": "amplified"}
-VERIFICATION = {"verified": "verified", "partly_verified": "partly verified", "unverified": "unverified"}
-BIOMARKER_STATUS_CSS = {"high": "pos", "MSI-H": "pos", "not_high": "neg", "MSS": "neg", "MSI-L": "neg"}
-CATEGORY_WORDS = {"hpd_risk": "hyperprogression", "ici_resistance": "ICI resistance", "ici_benefit": "ICI benefit",
-                  "targetable": "targetable"}
 STATE_ORDER = {"amplification": 0, "deep_deletion": 1, "gain": 2, "loss": 3, "neutral": 4}
 DISCLAIMER_SHORT = "For research and clinical decision support; not a diagnosis."
 
-_PMID = re.compile(r"^[0-9]{1,9}$")
-_DOI = re.compile(r"^10\.[0-9]{4,9}/\S+$")
-_SAFE_URL = re.compile(r"^https://[A-Za-z0-9.-]+/\S*$")
 
 
 def build_view(document: Mapping[str, Any]) -> dict[str, Any]:
@@ -68,15 +46,15 @@ def build_view(document: Mapping[str, Any]) -> dict[str, Any]:
     for finding in findings:
         by_category.setdefault(finding.get("category", ""), []).append(finding)
     gaps = [_gap(g) for g in document.get("not_assessed", ())]
-    targetable = _targetable_rows(by_category.get("targetable", ()))
+    targetable = targetable_view(by_category.get("targetable", ()))
     return {
         "title": f"Hyperprogression screen — {document['sample']['id']}",
         "sample": _sample(document),
         "level": _level(document, gaps),
-        "glance": _glance(by_category, targetable, gaps),
-        "hpd_findings": [_finding(f, document) for f in by_category.get("hpd_risk", ())],
-        "copy_number_events": _events(document),
-        "ici": _ici(document, by_category, gaps),
+        "glance": _glance(by_category, targetable, gaps, document),
+        "hpd_findings": [finding_view(f, document) for f in by_category.get("hpd_risk", ())],
+        "copy_number_events": events(document),
+        "ici": ici_view(document, by_category, gaps),
         "targetable": targetable,
         "copy_number": _copy_number(document),
         "gaps": gaps,
@@ -102,7 +80,7 @@ def _sample(document: Mapping[str, Any]) -> dict[str, Any]:
         "tumour_type": tumour,
         "build": str(sample.get("genome_build") or "not determined"),
         "build_basis": sample.get("genome_build_basis"),
-        "date": _date(str(document.get("generated_at", ""))),
+        "date": report_date(str(document.get("generated_at", ""))),
         "tool": f"{document['tool']['name']} {document['tool']['version']}",
     }
 
@@ -134,301 +112,35 @@ def _level(document: Mapping[str, Any], gaps: Sequence[Mapping[str, Any]]) -> di
 
 
 def _glance(by_category: Mapping[str, Sequence[Mapping[str, Any]]], targetable: Sequence[Mapping[str, Any]],
-            gaps: Sequence[Mapping[str, Any]]) -> list[dict[str, str]]:
-    usable = [group for group in targetable if group["usable_here"]]
-    kinds = sorted({g["kind_words"] for g in gaps})
+            gaps: Sequence[Mapping[str, Any]], document: Mapping[str, Any]) -> list[dict[str, str]]:
+    """The four lines a board reads first: what drives the level, ICI context, options here, what is missing."""
+    roles = {r["rule_id"]: r.get("role") for r in document["hpd_risk"].get("reasons", ())}
+    hpd = list(by_category.get("hpd_risk", ()))
+    deciding = [f for f in hpd if roles.get(f["rule_id"]) == "sets_level"]
+    others = [f for f in hpd if roles.get(f["rule_id"]) != "sets_level"]
+    text = "; ".join(f"{f['gene']} {f['alteration']} ({f.get('strength') or 'unranked'})" for f in deciding)
+    if others:
+        listed = ", ".join(f"{f['gene']} {f['alteration']}" for f in others)
+        text = (text + "; also listed, not raising the level: " if text else "listed, not raising the level: ") + listed
+    resistance = "; ".join(f"{f['gene']} {f['alteration']} ({f.get('strength') or 'unranked'})"
+                           for f in by_category.get("ici_resistance", ()))
+    benefit = "; ".join(f"{f['gene']} {f['alteration']}" for f in by_category.get("ici_benefit", ()))
+    ici = "; ".join(part for part in (f"resistance: {resistance}" if resistance else "",
+                                      f"benefit: {benefit}" if benefit else "") if part)
+    here = []
+    for group in targetable:
+        for option in group["options"]:
+            if option["usable"] and option["match"] == "applies":
+                drugs = ", ".join(d["name"] for d in option["drugs"])
+                here.append(f"{group['gene']} {group['alteration']}: {drugs} (level {option['level']})")
+    labels = [g["label"] for g in gaps]
+    missing = ", ".join(labels[:8]) + (f" and {len(labels) - 8} more" if len(labels) > 8 else "")
     return [
-        {"label": "HPD-linked findings", "value": str(len(by_category.get("hpd_risk", ())))},
-        {"label": "ICI resistance markers", "value": str(len(by_category.get("ici_resistance", ())))},
-        {"label": "ICI benefit markers", "value": str(len(by_category.get("ici_benefit", ())))},
-        {"label": "targetable alterations with an option in this tumour type", "value": str(len(usable))},
-        {"label": "not assessed" + (f" ({', '.join(kinds)})" if kinds else ""), "value": str(len(gaps))},
+        {"label": "Hyperprogression", "value": text or "no hyperprogression-linked finding"},
+        {"label": "ICI context", "value": ici or "no resistance or benefit marker found"},
+        {"label": "Targeted options here", "value": "; ".join(here) or "none for this tumour type"},
+        {"label": "Not assessed", "value": missing or "nothing: every rule's genes were covered"},
     ]
-
-
-# ---------------------------------------------------------------- findings
-
-
-def _finding(finding: Mapping[str, Any], document: Mapping[str, Any]) -> dict[str, Any]:
-    roles = {r["rule_id"]: r.get("role", "") for r in document["hpd_risk"].get("reasons", ())}
-    strength = finding.get("strength") or ""
-    return {
-        "rule_id": finding["rule_id"],
-        "title": finding.get("title") or "",
-        "gene": finding["gene"],
-        "alteration": finding["alteration"],
-        "measure": measure(finding),
-        "detail": _finding_detail(finding),
-        "strength": strength,
-        "strength_reason": finding.get("strength_reason") or "",
-        "role": ROLES.get(roles.get(finding["rule_id"], ""), ""),
-        "conditional": bool(finding.get("conditional")),
-        "scope": scope_words(finding.get("tumour_types", ()), finding.get("exclude_tumour_types", ())),
-        "interpretation": finding.get("interpretation") or "",
-        "evidence": [evidence(e) for e in finding.get("evidence", ())],
-    }
-
-
-def measure(finding: Mapping[str, Any]) -> str:
-    """The number a board looks at: copy number (log2) for copy number, VAF and depth for variants."""
-    if finding.get("copy_number"):
-        return _cn_measure(finding["copy_number"])
-    if finding.get("variant"):
-        return _variant_measure(finding["variant"])
-    if finding.get("biomarker"):
-        marker = finding["biomarker"]
-        value = marker.get("value")
-        return " ".join(str(x) for x in (marker.get("name"), value if value is not None else "", marker.get("status"))
-                        if x not in (None, ""))
-    return ""
-
-
-def _cn_measure(cn: Mapping[str, Any]) -> str:
-    parts = []
-    if cn.get("copy_number") is not None:
-        parts.append(f"copy number {fmt_number(cn['copy_number'])}")
-    if cn.get("log2") is not None:
-        parts.append(f"log2 {fmt_log2(cn['log2'])}")
-    if not parts:
-        parts.append(str(cn.get("state", "")).replace("_", " ") + " (discrete call)")
-    if cn.get("focal") is True:
-        parts.append("focal")
-    elif cn.get("focal") is False:
-        parts.append("broad")
-    return "; ".join(parts)
-
-
-def _variant_measure(v: Mapping[str, Any]) -> str:
-    text = "VAF not available" if v.get("vaf") is None else f"VAF {v['vaf'] * 100:.1f}%"
-    reads = []
-    if v.get("alt_reads") is not None and v.get("depth") is not None:
-        reads.append(f"{v['alt_reads']}/{v['depth']} reads")
-    elif v.get("depth") is not None:
-        reads.append(f"depth {v['depth']}")
-    return text + (f" ({reads[0]})" if reads else "")
-
-
-def _finding_detail(finding: Mapping[str, Any]) -> str:
-    if finding.get("copy_number"):
-        cn = finding["copy_number"]
-        if cn.get("chrom") is None:
-            return str(cn.get("source") or "")
-        return f"segment {region(cn['chrom'], cn.get('start'), cn.get('end'))} · {cn.get('source') or ''}".rstrip(" ·")
-    if finding.get("variant"):
-        v = finding["variant"]
-        bits = [", ".join(t.replace("_", " ") for t in v.get("consequence", ()))]
-        if v.get("hgvsc"):
-            bits.append(str(v["hgvsc"]))
-        if v.get("chrom") is not None and v.get("pos") is not None:
-            bits.append(f"{v['chrom']}:{v['pos']:,} {v.get('ref') or ''}>{v.get('alt') or ''}")
-        return " · ".join(b for b in bits if b)
-    if finding.get("biomarker"):
-        return str(finding["biomarker"].get("source") or "")
-    return ""
-
-
-def evidence(e: Mapping[str, Any]) -> dict[str, Any]:
-    """One study: citation, its finding, how well it was verified, and safe links (PubMed, DOI)."""
-    return {
-        "citation": str(e.get("citation") or ""),
-        "finding": str(e.get("finding") or ""),
-        "verification": VERIFICATION.get(str(e.get("verification") or ""), str(e.get("verification") or "")),
-        "unverified": e.get("verification") not in (None, "verified"),
-        "links": links(e),
-    }
-
-
-def links(e: Mapping[str, Any]) -> list[dict[str, str]]:
-    """Citation links built only from a PMID, a DOI or an https URL, so that a rule file cannot inject a link
-    with another scheme (``javascript:``); the text is escaped by the template like every other string."""
-    out = []
-    pmid, doi, url = (str(e.get(k) or "").strip() for k in ("pmid", "doi", "url"))
-    if _PMID.match(pmid):
-        out.append({"href": f"https://pubmed.ncbi.nlm.nih.gov/{pmid}/", "text": f"PMID {pmid}"})
-    if _DOI.match(doi):
-        out.append({"href": "https://doi.org/" + quote(doi, safe="/:;()._-"), "text": f"doi:{doi}"})
-    if not out and _SAFE_URL.match(url):
-        out.append({"href": url, "text": url})
-    return out
-
-
-def _events(document: Mapping[str, Any]) -> list[str]:
-    return [str(e.get("note") or "") for e in (document.get("copy_number") or {}).get("events", ())]
-
-
-# ---------------------------------------------------------------- ICI context
-
-
-def _ici(document: Mapping[str, Any], by_category: Mapping[str, Sequence[Mapping[str, Any]]],
-         gaps: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
-    categorised = any(g["category"] for g in gaps)
-    ici_gaps = [g for g in gaps if g["category"] in ("ici_resistance", "ici_benefit")] if categorised else list(gaps)
-    return {
-        "biomarkers": _biomarkers(document.get("biomarkers")),
-        "biomarkers_given": "biomarkers" in document,
-        "resistance": [_finding(f, document) for f in by_category.get("ici_resistance", ())],
-        "benefit": [_finding(f, document) for f in by_category.get("ici_benefit", ())],
-        "clinical": _clinical(document.get("clinical_factors")),
-        "not_assessed": ici_gaps,
-        "not_assessed_is_filtered": categorised,
-    }
-
-
-def _biomarkers(markers: Mapping[str, Any] | None) -> list[dict[str, Any]]:
-    rows = []
-    for name, label in (("tmb", "Tumour mutational burden (TMB)"), ("msi", "Microsatellite instability (MSI)")):
-        marker = (markers or {}).get(name)
-        if not marker:
-            rows.append({"label": label, "status": "not assessed", "css": "na", "value": "",
-                         "detail": "not reported in this document" if markers is None else "not given"})
-            continue
-        status = str(marker.get("status") or "not_assessed")
-        rows.append({
-            "label": label,
-            "status": status.replace("_", " "),
-            "css": BIOMARKER_STATUS_CSS.get(status, "na"),
-            "value": _biomarker_value(name, marker),
-            "detail": _biomarker_detail(marker),
-        })
-    return rows
-
-
-def _biomarker_value(name: str, marker: Mapping[str, Any]) -> str:
-    if name == "tmb" and marker.get("value") is not None:
-        text = f"{fmt_number(marker['value'])} {marker.get('unit') or 'mutations/Mb'}"
-        if marker.get("threshold") is not None:
-            text += f" (high ≥ {fmt_number(marker['threshold'])})"
-        return text
-    if name == "msi" and marker.get("score") is not None:
-        return f"score {fmt_number(marker['score'])}"
-    return ""
-
-
-def _biomarker_detail(marker: Mapping[str, Any]) -> str:
-    bits = [marker.get("source"), marker.get("method")]
-    if marker.get("variants_counted") is not None:
-        bits.append(f"{marker['variants_counted']} variants counted")
-    if marker.get("panel_size_mb") is not None:
-        bits.append(f"over {fmt_number(marker['panel_size_mb'])} Mb")
-    if marker.get("reason"):
-        bits.append(marker["reason"])
-    return "; ".join(str(b) for b in bits if b)
-
-
-def _clinical(clinical: Mapping[str, Any] | None) -> dict[str, Any] | None:
-    if clinical is None:
-        return None
-    factors = []
-    for factor in clinical.get("factors", ()):
-        present = factor.get("present")
-        factors.append({
-            "label": str(factor.get("label") or factor.get("id") or ""),
-            "value": "" if factor.get("value") is None else str(factor["value"]),
-            "present": {True: "yes", False: "no"}.get(present, "unknown"),
-            "css": {True: "pos", False: "neg"}.get(present, "na"),
-            "note": str(factor.get("note") or ""),
-            "evidence": [evidence(e) for e in factor.get("evidence", ())],
-        })
-    return {
-        "given": bool(clinical.get("given")),
-        "source": clinical.get("source"),
-        "note": str(clinical.get("note") or ""),
-        "factors": factors,
-    }
-
-
-# ---------------------------------------------------------------- targetable
-
-
-def _targetable_rows(findings: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
-    """One group per targetable alteration, its options (drugs at one level and tumour-type match) most actionable
-    first, and the groups ordered by their best option."""
-    groups = []
-    for finding in findings:
-        options: dict[tuple[Any, ...], dict[str, Any]] = {}
-        cited: list[dict[str, Any]] = []
-        for therapy in finding.get("therapies", ()):
-            level = str(therapy.get("level", ""))
-            match = str(therapy.get("tumour_type_match", ""))
-            qualifiers = [_qualifier(q) for q in therapy.get("qualifiers", ())]
-            cancelled = [str(c) for c in therapy.get("cancelled_by", ())]
-            key = (level, match, tuple(therapy.get("tumour_types", ())), repr(qualifiers), tuple(cancelled))
-            option = options.get(key)
-            if option is None:
-                option = options[key] = {
-                    "level": level or "—",
-                    "level_css": "lvl-" + (level.lower() if level in LEVEL_ORDER else "other"),
-                    "level_words": str(therapy.get("evidence_category") or ""),
-                    "match": match,
-                    "match_words": MATCH_WORDS.get(match, match.replace("_", " ")),
-                    "tumour_types": scope_words(therapy.get("tumour_types", ()), ()),
-                    "usable": bool(therapy.get("usable", False)),
-                    "drugs": [],
-                    "qualifiers": qualifiers,
-                    "cancelled_by": cancelled,
-                }
-            option["drugs"].append({"name": " + ".join(therapy.get("drugs", ())), "note": therapy.get("note") or ""})
-            for e in therapy.get("evidence", ()):
-                _add_once(cited, evidence(e))
-        for e in finding.get("evidence", ()):
-            _add_once(cited, evidence(e))
-        ordered = sorted(options.values(), key=_option_order)
-        for option in ordered:
-            option["status"] = _therapy_status(option)
-        groups.append({
-            "gene": finding["gene"],
-            "alteration": finding["alteration"],
-            "measure": measure(finding),
-            "rule_id": finding["rule_id"],
-            "interpretation": finding.get("interpretation") or "",
-            "options": ordered,
-            "evidence": cited,
-            "usable_here": any(o["usable"] and o["match"] == "applies" for o in ordered),
-        })
-    groups.sort(key=lambda g: (_option_order(g["options"][0]) if g["options"] else (len(LEVEL_ORDER) + 1,),
-                               g["gene"], g["alteration"]))
-    return groups
-
-
-def _option_order(option: Mapping[str, Any]) -> tuple[Any, ...]:
-    return (_level_index(option["level"]), _match_index(option["match"]), not option["usable"])
-
-
-def _add_once(items: list[dict[str, Any]], item: dict[str, Any]) -> None:
-    if item not in items:
-        items.append(item)
-
-
-def _qualifier(q: Mapping[str, Any]) -> dict[str, str]:
-    status = str(q.get("status", "unknown"))
-    return {
-        "requirement": f"{q.get('gene')} {REQUIRED_STATE.get(str(q.get('required_state')), q.get('required_state'))}",
-        "status": QUALIFIER_STATUS.get(status, status),
-        "css": {"met": "pos", "not_met": "neg"}.get(status, "na"),
-        "detail": str(q.get("detail") or ""),
-    }
-
-
-def _therapy_status(option: Mapping[str, Any]) -> str:
-    if option["cancelled_by"]:
-        return "cancelled by " + ", ".join(option["cancelled_by"])
-    failed = [q["requirement"] for q in option["qualifiers"] if q["status"] == "not met"]
-    if failed:
-        return "not usable: " + ", ".join(failed) + " not met"
-    unknown = [q["requirement"] for q in option["qualifiers"] if q["status"] == "unknown"]
-    if unknown:
-        return "check first: " + ", ".join(unknown) + " unknown"
-    if option["match"] == "other_tumour_type":
-        return "evidence is in another tumour type"
-    return "no known obstacle"
-
-
-def _level_index(level: str) -> int:
-    return LEVEL_ORDER.index(level) if level in LEVEL_ORDER else len(LEVEL_ORDER)
-
-
-def _match_index(match: str) -> int:
-    return MATCH_ORDER.index(match) if match in MATCH_ORDER else len(MATCH_ORDER)
 
 
 # ---------------------------------------------------------------- copy number
@@ -476,7 +188,7 @@ def _copy_number(document: Mapping[str, Any]) -> dict[str, Any]:
         "genes": genes,
         "changed": [g for g in genes if g["state_key"] != "neutral"],
         "neutral": [g for g in genes if g["state_key"] == "neutral"],
-        "events": _events(document),
+        "events": events(document),
         "purity": "not given (taken as pure)" if settings.get("purity") is None else fmt_number(settings["purity"]),
         "ploidy": "" if settings.get("ploidy") is None else fmt_number(settings["ploidy"]),
         "formula": str(settings.get("purity_formula") or ""),
@@ -571,53 +283,3 @@ def _provenance(document: Mapping[str, Any]) -> dict[str, Any]:
         "policy_notes": POLICY_NOTES,
         "policy_reference": str((document.get("hpd_risk") or {}).get("policy") or ""),
     }
-
-
-# ---------------------------------------------------------------- formatting
-
-
-def fmt_number(value: Any) -> str:
-    """12.0 → "12", 3.7312 → "3.73"; other values as text."""
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return str(value)
-    if float(value).is_integer():
-        return f"{int(value):,}" if abs(value) >= 10000 else str(int(value))
-    return f"{value:.2f}".rstrip("0").rstrip(".")
-
-
-def fmt_log2(value: float) -> str:
-    """Signed, two decimals, and never "-0.00"."""
-    return "0.00" if round(value, 2) == 0 else f"{value:+.2f}"
-
-
-def fmt_size(bp: Any) -> str:
-    """Length in bases as kb or Mb."""
-    if not isinstance(bp, int | float):
-        return ""
-    if bp >= 1_000_000:
-        return f"{bp / 1_000_000:.1f} Mb"
-    if bp >= 1_000:
-        return f"{bp / 1_000:.0f} kb"
-    return f"{int(bp)} bp"
-
-
-def region(chrom: Any, start: Any, end: Any) -> str:
-    """``chr12:68,780,000–68,900,000`` (coordinates as the document holds them)."""
-    name = str(chrom)
-    name = name if name.lower().startswith("chr") else f"chr{name}"
-    if isinstance(start, int) and isinstance(end, int):
-        return f"{name}:{start:,}–{end:,}"
-    return name
-
-
-def scope_words(tumour_types: Iterable[str], exclude: Iterable[str]) -> str:
-    """``ALL`` → "all tumour types"; exclusions after "except"."""
-    types = [str(t) for t in tumour_types]
-    text = "all tumour types" if not types or types == ["ALL"] else ", ".join(types)
-    excluded = [str(t) for t in exclude]
-    return text + (" except " + ", ".join(excluded) if excluded else "")
-
-
-def _date(stamp: str) -> str:
-    match = re.match(r"^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})", stamp)
-    return f"{match.group(1)} {match.group(2)} UTC" if match else stamp
