@@ -18,8 +18,8 @@ from typing import Any
 from hpdgenomics.errors import InputError, SampleSelectionError
 from hpdgenomics.genome.builds import normalise_contig
 from hpdgenomics.model.alterations import Origin, SmallVariant
-from hpdgenomics.model.qc import ReadTally
-from hpdgenomics.model.vocab import class_of_so_terms
+from hpdgenomics.model.qc import ReadTally, TmbCount
+from hpdgenomics.model.vocab import NON_SYNONYMOUS, class_of_so_terms
 from hpdgenomics.readers import annotations as ann
 from hpdgenomics.readers import vcf_checks
 from hpdgenomics.readers._htslib import captured_htslib_messages, summarise_messages
@@ -167,11 +167,13 @@ def read_vcf(
     include_filtered: bool = False,
     genes: frozenset[str] | None = None,
     regions: list[tuple[str, int, int]] | None = None,
+    tmb: TmbCount | None = None,
 ) -> VcfResult:
     """Read the small variants of ``tumour_sample`` (None for sites-only files).
 
     ``genes`` limits the variants kept to those genes (others are counted as skipped); ``regions`` (normalised
-    contig, 1-based start, end) is used only when the file is indexed, and must cover ``genes``.
+    contig, 1-based start, end) is used only when the file is indexed, and must cover ``genes``. ``tmb``, when
+    given, counts mutations for TMB over every record read (so give no ``regions`` with it).
     """
     from cyvcf2 import VCF  # imported here: it loads htslib and numpy, which only the VCF path needs
 
@@ -190,7 +192,7 @@ def read_vcf(
         try:
             records = _records_by_region(vcf, header, regions) if mode == "region" else _records(vcf, header)
             for record, where in vcf_checks.watch(records, header, stream=mode == "stream"):
-                _read_record(record, where, header, sample_index, include_filtered, genes, result)
+                _read_record(record, where, header, sample_index, include_filtered, genes, result, tmb)
             tally.notes.extend(vcf_checks.check_live_header(vcf, header))
         except InputError:
             raise
@@ -246,6 +248,7 @@ def _read_record(
     include_filtered: bool,
     genes: frozenset[str] | None,
     result: VcfResult,
+    tmb: TmbCount | None = None,
 ) -> None:
     tally = result.tally
     alts = [a for a in record.ALT if a not in (".", "*")]
@@ -265,9 +268,12 @@ def _read_record(
     value = record.INFO.get(key) if key else None
     if key is None:
         _refuse_undeclared_annotation(record, where, header)
+    counts_for_tmb = tmb is not None and filter_text in ("PASS", ".") and tmb.inside(chrom, record.POS)
     if not value:
         tally.skip(SKIP_UNANNOTATED)
         result.unannotated.append(_unannotated_record(record, chrom, where, filter_text, header, sample_index))
+        if counts_for_tmb and tmb is not None:
+            tmb.unclassified += 1
         return
     entries = _parse_annotation(key, str(value), header)
     made = []
@@ -276,7 +282,11 @@ def _read_record(
             continue
         allele_entries = ann.annotations_for_allele(entries, key, alt_index, record.POS, record.REF, record.ALT)
         vaf, depth, alt_reads = _allele_depth(record, header, sample_index, alt_index, alt)
-        for gene, (chosen, reason) in ann.choose_per_gene(allele_entries).items():
+        chosen_per_gene = ann.choose_per_gene(allele_entries)
+        if counts_for_tmb and tmb is not None and any(
+                class_of_so_terms(chosen.terms) in NON_SYNONYMOUS for chosen, _ in chosen_per_gene.values()):
+            tmb.counted += 1
+        for gene, (chosen, reason) in chosen_per_gene.items():
             if genes is not None and gene not in genes:
                 continue
             made.append(
