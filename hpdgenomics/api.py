@@ -25,6 +25,7 @@ from hpdgenomics.inputs.samples import (
     PanelSize,
     attach_clinical,
     attach_copy_number,
+    attach_structural,
     build_profile,
     purity_ploidy_by_sample,
     resolve_tumour_type,
@@ -45,6 +46,7 @@ def annotate(
     cns: PathLike | None = None,
     cna: PathLike | None = None,
     cnv_vcf: PathLike | None = None,
+    sv: PathLike | None = None,
     clinical: PathLike | None = None,
     sample: str | None = None,
     sample_id: str | None = None,
@@ -73,6 +75,7 @@ def annotate(
         cns: a CNVkit ``.cns``/``.call.cns`` (segments) or ``.cnr`` (bins) file of this tumour.
         cna: a discrete copy-number table (cBioPortal/GISTIC matrix or long format).
         cnv_vcf: a VCF of copy-number records (DRAGEN, GATK gCNV, CNVkit export).
+        sv: structural variants or fusions (cBioPortal SV table, a fusion list, or a fusion caller's output).
         clinical: a clinical sheet (cBioPortal ``data_clinical_sample.txt`` or a TSV/CSV with a sample column)
             giving tumour type, TMB, MSI status, purity and clinical factors per sample.
         sample: the sample to read from multi-sample files (MAF barcode, SEG ID, CNA column).
@@ -102,7 +105,7 @@ def annotate(
         RuleError: a rule file breaks the schema.
     """
     reports = annotate_samples(
-        vcf=vcf, maf=maf, seg=seg, cns=cns, cna=cna, cnv_vcf=cnv_vcf, clinical=clinical, sample=sample,
+        vcf=vcf, maf=maf, seg=seg, cns=cns, cna=cna, cnv_vcf=cnv_vcf, sv=sv, clinical=clinical, sample=sample,
         sample_id=sample_id, tumour_sample=tumour_sample, tumour_type=tumour_type, build=build, purity=purity,
         ploidy=ploidy, cn_thresholds=cn_thresholds, amplification_cn=amplification_cn, seg_log10=seg_log10,
         panel_size_mb=panel_size_mb, panel_bed=panel_bed, include_filtered=include_filtered,
@@ -124,6 +127,7 @@ def annotate_samples(
     cns: PathLike | None = None,
     cna: PathLike | None = None,
     cnv_vcf: PathLike | None = None,
+    sv: PathLike | None = None,
     clinical: PathLike | None = None,
     sample: str | None = None,
     sample_id: str | None = None,
@@ -151,8 +155,8 @@ def annotate_samples(
 def read_profiles(
     *, ruleset: RuleSet, vcf: PathLike | None = None, maf: PathLike | None = None, seg: PathLike | None = None,
     cns: PathLike | None = None, cna: PathLike | None = None, cnv_vcf: PathLike | None = None,
-    clinical: PathLike | None = None, sample: str | None = None, sample_id: str | None = None,
-    tumour_sample: str | None = None, tumour_type: str | None = None, build: str = "auto",
+    sv: PathLike | None = None, clinical: PathLike | None = None, sample: str | None = None,
+    sample_id: str | None = None, tumour_sample: str | None = None, tumour_type: str | None = None, build: str = "auto",
     purity: float | None = None, ploidy: float | None = None, cn_thresholds: PathLike | None = None,
     amplification_cn: float | None = None, seg_log10: bool = False, panel_size_mb: float | None = None,
     panel_bed: PathLike | None = None, include_filtered: bool = False, include_germline: bool = False,
@@ -168,9 +172,9 @@ def read_profiles(
                 if path is not None}
     if len(cn_given) > 1:
         raise OptionError("give at most one copy-number input (--seg, --cns, --cna or --cnv-vcf)")
-    if vcf is None and maf is None and not cn_given:
-        raise OptionError("no input: give a VCF or MAF of small variants and/or a copy-number file "
-                          "(--seg, --cns, --cna, --cnv-vcf)")
+    if vcf is None and maf is None and not cn_given and sv is None:
+        raise OptionError("no input: give a VCF or MAF of small variants, a copy-number file (--seg, --cns, --cna, "
+                          "--cnv-vcf) and/or structural variants (--sv)")
     if maf is not None and (tumour_sample is not None):
         raise OptionError("--tumour-sample applies to VCF input; use --sample to pick a MAF sample")
     if panel_size_mb is not None and panel_bed is not None:
@@ -210,6 +214,11 @@ def read_profiles(
             files.append(InputFile(str(cn_path), cn_kind, sha256_of(cn_path)))
     elif sheet is not None:
         purity_ploidy_by_sample(inputs, purity, ploidy)  # a contradiction is an error even without copy number
+    if sv is not None:
+        inputs = attach_structural(inputs, Path(sv), sample, sample_id)
+        files.append(InputFile(str(sv), "sv", sha256_of(sv)))
+        if sheet is not None:
+            attach_clinical([i for i in inputs if i.clinical is None], sheet, one_tumour=False)
     if panel_file is not None:
         files.append(panel_file)
     parameters = {
@@ -219,6 +228,7 @@ def read_profiles(
         "cn_thresholds": None if cn_thresholds is None else str(cn_thresholds), "amplification_cn": amplification_cn,
         "seg_log10": seg_log10, "clinical": None if clinical is None else str(clinical),
         "panel_size_mb": panel_size_mb, "panel_bed": None if panel_bed is None else str(panel_bed),
+        "sv": None if sv is None else str(sv),
     }
     profiles = []
     for one in inputs:

@@ -80,6 +80,17 @@ def cli() -> None:
 @click.option("--cnv-vcf", type=click.Path(dir_okay=False, path_type=Path),
               help="VCF of copy-number records (SVTYPE=CNV/DUP/DEL with END and CN; DRAGEN, GATK gCNV, CNVkit). "
               "Copy-number records inside --vcf are read without this option.")
+@click.option("--sv", type=click.Path(dir_okay=False, path_type=Path),
+              help="Structural variants / fusions: cBioPortal SV table, a fusion list (Tumor_Sample_Barcode, Fusion) "
+              "or a fusion caller's output (FusionGene GENEA--GENEB).")
+@click.option("--clinical", type=click.Path(dir_okay=False, path_type=Path),
+              help="Clinical sheet (cBioPortal data_clinical_sample.txt, or TSV/CSV with a sample column): tumour "
+              "type, TMB, MSI status, purity and clinical factors per sample.")
+@click.option("--panel-size-mb", type=float,
+              help="Sequenced territory in megabases, to compute TMB from the VCF's variants (when no clinical TMB).")
+@click.option("--panel-bed", type=click.Path(dir_okay=False, path_type=Path),
+              help="BED of the sequenced territory: its merged length is the TMB denominator; only variants inside "
+              "it are counted.")
 @click.option("--purity", type=click.FloatRange(0, 1, min_open=True),
               help="Tumour purity for log2 -> copy number (CNVkit formula; default: taken as pure).")
 @click.option("--ploidy", type=click.FloatRange(0, min_open=True), help="Tumour ploidy (default 2).")
@@ -111,7 +122,9 @@ def cli() -> None:
 @_handle_errors
 def annotate(
     vcf: Path | None, maf: Path | None, seg: Path | None, cns: Path | None, cna: Path | None,
-    cnv_vcf: Path | None, purity: float | None, ploidy: float | None, amplification_cn: float | None,
+    cnv_vcf: Path | None, sv: Path | None, clinical: Path | None, panel_size_mb: float | None,
+    panel_bed: Path | None,
+    purity: float | None, ploidy: float | None, amplification_cn: float | None,
     cn_thresholds: Path | None, seg_log10: bool, sample: str | None, sample_id: str | None,
     tumour_sample: str | None, tumour_type: str | None, build: str, include_filtered: bool, include_germline: bool,
     rule_files: tuple[Path, ...], out_dir: Path, formats: tuple[str, ...], force: bool, quiet: bool,
@@ -121,10 +134,11 @@ def annotate(
     Small variants (--vcf or --maf) and copy number (--seg, --cns, --cna or --cnv-vcf) of the same tumour
     combine into one report; either kind alone works too, and what was not given is reported as not assessed.
     """
-    if not any((vcf, maf, seg, cns, cna, cnv_vcf)):
-        raise click.UsageError("give an input: --vcf or --maf, and/or --seg, --cns, --cna or --cnv-vcf")
+    if not any((vcf, maf, seg, cns, cna, cnv_vcf, sv)):
+        raise click.UsageError("give an input: --vcf or --maf, and/or --seg, --cns, --cna or --cnv-vcf, and/or --sv")
     reports = api.annotate_samples(
-        vcf=vcf, maf=maf, seg=seg, cns=cns, cna=cna, cnv_vcf=cnv_vcf, sample=sample, sample_id=sample_id,
+        vcf=vcf, maf=maf, seg=seg, cns=cns, cna=cna, cnv_vcf=cnv_vcf, sv=sv, clinical=clinical,
+        panel_size_mb=panel_size_mb, panel_bed=panel_bed, sample=sample, sample_id=sample_id,
         tumour_sample=tumour_sample, tumour_type=tumour_type, build=build, purity=purity, ploidy=ploidy,
         cn_thresholds=cn_thresholds, amplification_cn=amplification_cn, seg_log10=seg_log10,
         include_filtered=include_filtered, include_germline=include_germline, rules=rule_files,
@@ -211,6 +225,25 @@ def rules_validate(files: tuple[Path, ...]) -> None:
         count = len(parse_rule_file(path))
         click.echo(f"{path}: {count} rule(s) valid")
     load_rules(files)
+
+
+@rules.command("docs")
+@click.option("--rules", "rule_files", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Extra rule file to include (repeatable).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write here (atomically) instead of standard output, e.g. rules/README.md.")
+@_handle_errors
+def rules_docs(rule_files: tuple[Path, ...], output: Path | None) -> None:
+    """Markdown table of every rule with its evidence, and where each knowledge-file entry went."""
+    from hpdgenomics.engine.ruledocs import render_rule_docs
+    from hpdgenomics.report.writers import atomic_write_text
+
+    text = render_rule_docs(load_rules(rule_files))
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        atomic_write_text(output, text)
+        click.echo(f"wrote {output}", err=True)
 
 
 def main() -> None:

@@ -64,7 +64,7 @@ def test_unannotated_vcf_reports_small_variants_as_not_assessed() -> None:
     assert report.findings == []
     assert report.hpd_level == "not_assessable"
     kinds = {g["kind"] for g in report.not_assessed}
-    assert kinds == {"small_variant", "copy_number", "biomarker"}  # TMB/MSI: no clinical sheet or panel size
+    assert kinds == {"small_variant", "copy_number", "biomarker", "structural_variant"}  # nothing but an unannotated VCF
     assert all("no CSQ, ANN, EFF or BCSQ" in g["reason"] for g in report.not_assessed if g["kind"] == "small_variant")
 
 

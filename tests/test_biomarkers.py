@@ -102,7 +102,7 @@ def test_clinical_tmb_wins_over_a_computed_one() -> None:
 def test_sheet_and_command_line_must_agree() -> None:
     with pytest.raises(OptionError, match="clinical sheet says LUAD"):
         annotate(vcf=LUAD_VCF, clinical=CLINICAL / "cbioportal_sample_sheet.txt", tumour_type="BLCA")
-    with pytest.raises(OptionError, match="--purity 0.9 was given, but the clinical sheet gives 0.4"):
+    with pytest.raises(OptionError, match=r"--purity 0\.9 was given, but the clinical sheet gives 0\.4"):
         annotate(vcf=LUAD_VCF, cns=CNS, clinical=CLINICAL / "cbioportal_sample_sheet.txt", purity=0.9)
 
 

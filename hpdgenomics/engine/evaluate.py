@@ -50,11 +50,11 @@ def evaluate(profile: SampleProfile, ruleset: RuleSet) -> Evaluation:
 def _alterations(profile: SampleProfile, rule: Rule) -> list[Alteration]:
     if rule.gene is None:
         return [b for b in profile.biomarkers() if b.name == rule.subject]
-    return [*profile.variants_in(rule.gene), *profile.copy_number_in(rule.gene)]
+    return _gene_alterations(profile, rule.gene)
 
 
 def _gene_alterations(profile: SampleProfile, gene: str) -> list[Alteration]:
-    return [*profile.variants_in(gene), *profile.copy_number_in(gene)]
+    return [*profile.variants_in(gene), *profile.copy_number_in(gene), *profile.rearrangements_in(gene)]
 
 
 def _unassessed_parts(

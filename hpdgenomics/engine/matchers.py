@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from hpdgenomics.model.alterations import CopyNumberCall, CopyNumberState, SmallVariant
+from hpdgenomics.model.alterations import CopyNumberCall, CopyNumberState, Rearrangement, SmallVariant
 from hpdgenomics.model.biomarkers import Microsatellites, TumourMutationalBurden
 from hpdgenomics.model.coverage import AlterationKind
 from hpdgenomics.model.protein import parse_protein_change
@@ -27,7 +27,9 @@ COPY_NUMBER_CLASSES: dict[str, CopyNumberState] = {
     "deep_deletion": CopyNumberState.DEEP_DELETION,
 }
 
-Alteration = SmallVariant | CopyNumberCall | TumourMutationalBurden | Microsatellites
+STRUCTURAL_CLASSES = frozenset({"fusion"})
+
+Alteration = SmallVariant | CopyNumberCall | Rearrangement | TumourMutationalBurden | Microsatellites
 
 _GENOMIC = re.compile(r"^(?:chr)?(?P<chrom>[0-9XYMT]+):g\.(?P<pos>[0-9]+)(?P<ref>[ACGT])>(?P<alt>[ACGT])$")
 
@@ -57,6 +59,7 @@ class Matcher:
     exons: frozenset[int] = frozenset()
     branches: tuple[Matcher, ...] = ()
     genomic: tuple[GenomicAllele, ...] = ()
+    partners: frozenset[str] = frozenset()  # fusions: only with one of these partner genes
 
     def matches(self, alteration: Alteration, build: str | None = None) -> bool:
         """True when ``alteration`` satisfies this matcher; ``build`` (the sample's) is for genomic alleles."""
@@ -85,6 +88,8 @@ class Matcher:
             return frozenset({AlterationKind.BIOMARKER})
         if self.operator == "class" and all(name in COPY_NUMBER_CLASSES for name in self.argument):
             return frozenset({AlterationKind.COPY_NUMBER})
+        if self.operator == "class" and all(name in STRUCTURAL_CLASSES for name in self.argument):
+            return frozenset({AlterationKind.STRUCTURAL})
         return frozenset({AlterationKind.SMALL_VARIANT})
 
     def for_kind(self, kind: AlterationKind) -> list[Matcher]:
@@ -107,6 +112,8 @@ class Matcher:
             name, threshold, statuses = self.argument
             return f"{name} >= {threshold:g} mut/Mb" if name == "TMB" else f"{name} status " + " or ".join(statuses)
         words = " or ".join(name.replace("_", " ") for name in self.argument)
+        if self.partners:
+            words += " with " + " or ".join(sorted(self.partners))
         if self.exons:
             words += " in exon " + ", ".join(str(e) for e in sorted(self.exons))
         return words
@@ -125,7 +132,10 @@ def compile_matcher(spec: Mapping[str, Any]) -> Matcher:
     if "codons" in spec:
         return Matcher("codons", frozenset(spec["codons"]))
     names = spec["class"] if isinstance(spec["class"], list) else [spec["class"]]
-    return Matcher("class", tuple(names), exons=frozenset(spec.get("exons", ())))
+    if spec.get("partners") and names != ["fusion"]:
+        raise ValueError(f"partners only refine the fusion class, not {', '.join(names)}")
+    return Matcher("class", tuple(names), exons=frozenset(spec.get("exons", ())),
+                   partners=frozenset(spec.get("partners", ())))
 
 
 def compile_biomarker(spec: Mapping[str, Any]) -> Matcher:
@@ -179,6 +189,11 @@ def _biomarker(matcher: Matcher, alteration: Alteration) -> bool:
 
 
 def _class(matcher: Matcher, alteration: Alteration) -> bool:
+    if isinstance(alteration, Rearrangement):
+        # A fusion needs two different genes; an intragenic rearrangement is not a fusion of the gene.
+        if "fusion" not in matcher.argument or alteration.kind != "fusion":
+            return False
+        return not matcher.partners or bool(matcher.partners & set(alteration.genes))
     if not isinstance(alteration, SmallVariant | CopyNumberCall):
         return False
     if isinstance(alteration, CopyNumberCall):

@@ -131,6 +131,42 @@ def _copy_number_build(cn: CopyNumberInput, inputs: list[SampleInputs],
     return build, basis or (f"detected from {detected_basis}" if detected_basis else None)
 
 
+def attach_structural(inputs: list[SampleInputs], path: Path, sample: str | None,
+                      sample_id: str | None) -> list[SampleInputs]:
+    """Read a structural-variant/fusion file and give each sample its rearrangements (matched by sample id).
+
+    A one-tumour run takes the file's only sample when the ids differ (a fusion caller names no sample); samples
+    found only in this file get a report with everything else not assessed.
+    """
+    from hpdgenomics.readers.fusions import read_structural_variants
+
+    one_tumour = len(inputs) == 1
+    wanted = inputs[0].sample_id if one_tumour else sample
+    found = read_structural_variants(path, sample=sample, sample_id=sample_id or wanted)
+    targets = list(inputs)
+    if one_tumour and wanted not in found.samples and len(found.samples) <= 1:
+        mapping = {wanted: next(iter(found.samples), None)}
+    elif one_tumour and wanted not in found.samples:
+        shown = ", ".join(list(found.samples)[:10])
+        raise SampleSelectionError(path, f"{len(found.samples)} samples and none is {wanted!r} ({shown})")
+    else:
+        known = {t.sample_id for t in targets}
+        targets += [SampleInputs(sample_id=s, coverage=Coverage(small_variant_basis=f"sample {s} has no row in the "
+                    "small-variant input, so its small variants were not assessed")) for s in found.samples
+                    if s not in known]
+        mapping = {t.sample_id: t.sample_id for t in targets}
+    basis = (f"structural variants and fusions from {path.name} ({found.layout}); genes without a row are taken as "
+             "not rearranged")
+    for target in targets:
+        name = mapping.get(target.sample_id)
+        target.rearrangements = list(found.samples.get(name, [])) if name else []
+        target.coverage = replace(target.coverage, structural=GeneScope.everything(), structural_basis=basis)
+        tally = found.tallies.get(name) if name else None
+        if tally is not None:
+            target.tallies.append(tally)
+    return targets
+
+
 def attach_clinical(inputs: list[SampleInputs], sheet: ClinicalSheet, patients: ClinicalSheet | None = None,
                     *, one_tumour: bool = False) -> None:
     """Give each sample its clinical-sheet row; in a one-tumour run, a tumour absent from the sheet is an error."""
@@ -209,6 +245,7 @@ def build_profile(target: SampleInputs, tumour_type: str | None, files: list[Inp
         coverage=coverage, qc=tuple(target.tallies), inputs=tuple(files),
         copy_number_events=cn.events if cn else (), copy_number_settings=cn_settings,
         tmb=tmb, msi=msi, clinical=clinical.values if clinical is not None else None,
+        rearrangements=tuple(target.rearrangements),
     )
 
 

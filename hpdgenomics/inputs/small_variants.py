@@ -15,7 +15,7 @@ from hpdgenomics.genome.builds import BuildConflict, detect_build_from_contig_le
 from hpdgenomics.genome.reference import load_genes
 from hpdgenomics.inputs.clinical import SampleClinical
 from hpdgenomics.inputs.copy_number import SampleCopyNumber
-from hpdgenomics.model import AlterationKind, Coverage, CoverageGap, GeneScope, ReadTally, SmallVariant
+from hpdgenomics.model import AlterationKind, Coverage, CoverageGap, GeneScope, ReadTally, Rearrangement, SmallVariant
 from hpdgenomics.model.qc import Regions, TmbCount
 from hpdgenomics.readers.maf import read_maf
 from hpdgenomics.readers.vcf import VcfHeader, choose_tumour_sample, inspect_vcf, read_vcf
@@ -40,6 +40,7 @@ class SampleInputs:
     clinical: SampleClinical | None = None
     purity: float | None = None  # the purity the copy-number calls used (option or clinical sheet)
     ploidy: float | None = None  # the ploidy the copy-number calls used
+    rearrangements: list[Rearrangement] = field(default_factory=list)
 
 
 def read_vcf_input(
@@ -51,7 +52,9 @@ def read_vcf_input(
     build, basis = vcf_build(header, requested_build)
     tumour = choose_tumour_sample(header, tumour_sample, fallback_id=sample_id)
     tmb = TmbCount(regions=tmb_regions) if count_tmb else None
-    regions = _regions(build, genes) if header.indexed and tmb is None else None
+    # Indexed files are read by region; unindexed ones are scanned, and only records inside the regions parsed.
+    # TMB counts every record, so it reads the whole file.
+    regions = _regions(build, genes) if tmb is None else None
     result = read_vcf(header, tumour, include_filtered=include_filtered, genes=genes, regions=regions, tmb=tmb)
     if tumour is None:
         result.tally.notes.append("sites-only VCF: no sample columns, so no VAF or depth")
@@ -114,9 +117,11 @@ def _vcf_coverage(
             "placed in a gene; annotate it with VEP, snpEff or bcftools csq",
         )
     scope = GeneScope.everything() if mode == "stream" else GeneScope.of(genes)
-    basis = f"annotated VCF ({annotation_key}), " + (
-        "every record read" if mode == "stream" else "read by region over the genes the rules need"
-    )
+    basis = f"annotated VCF ({annotation_key}), " + {
+        "stream": "every record read",
+        "region": "read by region over the genes the rules need",
+        "scan": "streamed; records outside the rule genes counted by position without being parsed",
+    }[mode]
     return Coverage(small_variants=scope, small_variant_basis=basis, gaps=_unannotated_gaps(genes, build, unannotated))
 
 

@@ -6,6 +6,7 @@ from hpdgenomics.model.alterations import (
     CopyNumberPart,
     CopyNumberState,
     Origin,
+    Rearrangement,
     SmallVariant,
 )
 from hpdgenomics.model.biomarkers import ClinicalValues, Microsatellites, MsiStatus, TumourMutationalBurden
@@ -31,6 +32,7 @@ __all__ = [
     "MsiStatus",
     "Origin",
     "ReadTally",
+    "Rearrangement",
     "Sample",
     "SampleProfile",
     "SmallVariant",

@@ -112,3 +112,27 @@ class CopyNumberEvent:
     start: int
     end: int
     note: str
+
+
+@dataclass(frozen=True, slots=True)
+class Rearrangement:
+    """A structural variant between two genes (a fusion) or within one gene, as a structural-variant caller or
+    a cBioPortal SV table reports it."""
+
+    genes: tuple[str, ...]  # the distinct genes named, 5' partner first when the input says which is which
+    kind: str  # "fusion" (two different genes) or "rearrangement" (one gene: intragenic, or partner unknown)
+    sv_class: str = ""  # the input's own class (DELETION, INVERSION, TRANSLOCATION, FUSION …)
+    chrom1: str | None = None
+    pos1: int | None = None
+    chrom2: str | None = None
+    pos2: int | None = None
+    in_frame: bool | None = None
+    description: str = ""  # the input's event text, e.g. "Transcript fusion (TMPRSS2-ERG)"
+    source: str = ""
+
+    @property
+    def label(self) -> str:
+        """"EML4-ALK fusion" or "ERBB2 intragenic rearrangement"."""
+        if self.kind == "fusion":
+            return "-".join(self.genes) + " fusion"
+        return f"{self.genes[0]} intragenic rearrangement" if self.genes else "rearrangement"

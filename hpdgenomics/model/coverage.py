@@ -13,6 +13,7 @@ class AlterationKind(str, Enum):
     SMALL_VARIANT = "small_variant"
     COPY_NUMBER = "copy_number"
     BIOMARKER = "biomarker"  # sample-level values such as TMB and MSI; their "genes" are the biomarker names
+    STRUCTURAL = "structural_variant"  # fusions and rearrangements
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,15 +65,18 @@ class Coverage:
     gaps: tuple[CoverageGap, ...] = ()
     biomarkers: GeneScope = field(default_factory=GeneScope.nothing)  # biomarker names with a value (TMB, MSI)
     biomarker_basis: str = "no biomarker input (clinical sheet) and no panel size to compute TMB"
+    structural: GeneScope = field(default_factory=GeneScope.nothing)
+    structural_basis: str = "no structural-variant or fusion input"
 
     def scope(self, kind: AlterationKind) -> GeneScope:
         return {AlterationKind.SMALL_VARIANT: self.small_variants, AlterationKind.COPY_NUMBER: self.copy_number,
-                AlterationKind.BIOMARKER: self.biomarkers}[kind]
+                AlterationKind.BIOMARKER: self.biomarkers, AlterationKind.STRUCTURAL: self.structural}[kind]
 
     def basis(self, kind: AlterationKind) -> str:
         return {AlterationKind.SMALL_VARIANT: self.small_variant_basis,
                 AlterationKind.COPY_NUMBER: self.copy_number_basis,
-                AlterationKind.BIOMARKER: self.biomarker_basis}[kind]
+                AlterationKind.BIOMARKER: self.biomarker_basis,
+                AlterationKind.STRUCTURAL: self.structural_basis}[kind]
 
     def gap_for(self, gene: str, kind: AlterationKind) -> CoverageGap | None:
         """The recorded gap for ``gene`` and ``kind``, if any."""

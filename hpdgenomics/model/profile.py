@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from hpdgenomics.model.alterations import CopyNumberCall, CopyNumberEvent, SmallVariant
+from hpdgenomics.model.alterations import CopyNumberCall, CopyNumberEvent, Rearrangement, SmallVariant
 from hpdgenomics.model.biomarkers import ClinicalValues, Microsatellites, TumourMutationalBurden
 from hpdgenomics.model.coverage import Coverage
 from hpdgenomics.model.qc import ReadTally
@@ -26,6 +26,7 @@ class SampleProfile:
     tmb: TumourMutationalBurden | None = None
     msi: Microsatellites | None = None
     clinical: ClinicalValues | None = None
+    rearrangements: tuple[Rearrangement, ...] = ()
 
     def biomarkers(self) -> tuple[TumourMutationalBurden | Microsatellites, ...]:
         """The sample-level biomarkers that have a value."""
@@ -36,3 +37,6 @@ class SampleProfile:
 
     def copy_number_in(self, gene: str) -> tuple[CopyNumberCall, ...]:
         return tuple(c for c in self.copy_number if c.gene == gene)
+
+    def rearrangements_in(self, gene: str) -> tuple[Rearrangement, ...]:
+        return tuple(r for r in self.rearrangements if gene in r.genes)

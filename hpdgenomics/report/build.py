@@ -13,7 +13,7 @@ from hpdgenomics.engine.findings import Evaluation, Finding, NotAssessed, Therap
 from hpdgenomics.engine.policy import HpdRisk
 from hpdgenomics.engine.rules import CATEGORIES, STRENGTH_ORDER, Evidence, RuleSet
 from hpdgenomics.engine.tumour_types import Scope
-from hpdgenomics.model.alterations import CopyNumberCall, SmallVariant
+from hpdgenomics.model.alterations import CopyNumberCall, Rearrangement, SmallVariant
 from hpdgenomics.model.biomarkers import Microsatellites, TumourMutationalBurden
 from hpdgenomics.model.coverage import AlterationKind
 from hpdgenomics.model.profile import SampleProfile
@@ -84,6 +84,7 @@ def build_report(
         "coverage": {
             "small_variants": profile.coverage.small_variant_basis,
             "copy_number": profile.coverage.copy_number_basis,
+            "structural_variants": profile.coverage.structural_basis,
         },
         "copy_number": _copy_number_section(profile),
         "rules_out_of_scope": sorted(evaluation.rules_out_of_scope),
@@ -137,6 +138,8 @@ def _finding(finding: Finding) -> dict[str, Any]:
         entry["variant"] = _variant(alteration)
     elif isinstance(alteration, CopyNumberCall):
         entry["copy_number"] = _copy_number(alteration)
+    elif isinstance(alteration, Rearrangement):
+        entry["rearrangement"] = _rearrangement(alteration)
     else:
         entry["biomarker"] = _biomarker_value(alteration)
     return entry
@@ -145,7 +148,15 @@ def _finding(finding: Finding) -> dict[str, Any]:
 def _alteration_type(alteration: Any) -> str:
     if isinstance(alteration, SmallVariant):
         return "small_variant"
+    if isinstance(alteration, Rearrangement):
+        return "rearrangement"
     return "copy_number" if isinstance(alteration, CopyNumberCall) else "biomarker"
+
+
+def _rearrangement(r: Rearrangement) -> dict[str, Any]:
+    return {"genes": list(r.genes), "kind": r.kind, "sv_class": r.sv_class, "chrom1": r.chrom1, "pos1": r.pos1,
+            "chrom2": r.chrom2, "pos2": r.pos2, "in_frame": r.in_frame, "description": r.description,
+            "source": r.source}
 
 
 def _biomarker_value(b: TumourMutationalBurden | Microsatellites) -> dict[str, Any]:
