@@ -125,7 +125,7 @@ def _read(path: Path, comments: int) -> pd.DataFrame:
         raise InputError(path, f"compressed data is corrupt or truncated ({exc})") from exc
     except UnicodeDecodeError as exc:
         raise InputError(path, f"is not UTF-8 text ({exc.reason})") from exc
-    except pd.errors.ParserError as exc:
+    except (pd.errors.ParserError, ValueError) as exc:  # ValueError: e.g. a header pandas reads differently
         raise InputError(path, f"not a tab-separated table: {exc}") from exc
     frame.columns = [c.strip() for c in frame.columns]
     if frame.empty:

@@ -58,6 +58,10 @@ class _CheckedText(io.TextIOBase):
                              line=self._line + 1) from exc
         if line:
             self._line += 1
+            if self._line == 1 and line.startswith("\ufeff"):
+                # utf-8-sig removed one byte-order mark; pandas removes more, so a second one would make the column
+                # names we read differ from the ones pandas reads
+                raise InputError(self._path, "the file starts with more than one UTF-8 byte-order mark", line=1)
         return line
 
     def read(self, size: int | None = -1) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 from collections.abc import Callable, Sequence
@@ -66,33 +67,94 @@ def write_reports(
         if existing:
             raise OutputError(f"{existing[0]} already exists (use --force to overwrite)"
                               + (f"; {len(existing) - 1} more" if len(existing) > 1 else ""))
+    created = not out.exists()
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise OutputError(f"cannot create the output folder {out}: {exc.strerror or exc}") from exc
-    for path, text in planned.items():
-        atomic_write_text(path, text)
+    try:
+        write_all(planned)
+    except BaseException:
+        if created:
+            with contextlib.suppress(OSError):
+                out.rmdir()  # only when empty: a failed run into a new folder leaves nothing behind
+        raise
     return list(planned)
+
+
+def write_all(files: dict[Path, str]) -> None:
+    """Write every file or none of them, also on an error or an interruption (KeyboardInterrupt) part-way.
+
+    Every text goes to a temporary file next to its target first; then each is renamed into place, the file it
+    replaces (with --force) being kept aside until the last rename has succeeded. If anything fails before that, the
+    files renamed so far are put back as they were and every temporary file is removed.
+    """
+    temporary: dict[Path, Path] = {}
+    replaced: list[tuple[Path, Path | None]] = []  # target, and where the file it replaced was kept
+    current: Path | None = None
+    moving: Path | None = None  # a reserved backup the current target is being moved to
+    try:
+        for current, text in files.items():
+            temporary[current] = _write_temporary(current, text)
+        for current, temp in temporary.items():
+            if current.exists():
+                moving = _reserve(current, ".bak")
+                os.replace(current, moving)
+                replaced.append((current, moving))
+                moving = None
+            else:
+                replaced.append((current, None))
+            os.replace(temp, current)
+    except BaseException as exc:
+        if moving is not None and current is not None:
+            with contextlib.suppress(OSError):  # interrupted around the move: put the old file back, drop the rest
+                if current.exists():
+                    moving.unlink()
+                else:
+                    os.replace(moving, current)
+        for target, backup in reversed(replaced):
+            with contextlib.suppress(OSError):
+                if backup is not None:
+                    os.replace(backup, target)
+                else:
+                    target.unlink(missing_ok=True)
+        for temp in temporary.values():
+            temp.unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise OutputError(f"cannot write {current}: {exc.strerror or exc}") from exc
+        raise
+    for _, backup in replaced:
+        if backup is not None:
+            backup.unlink(missing_ok=True)
+
+
+def _reserve(path: Path, suffix: str) -> Path:
+    """A new, unique, empty file next to ``path`` (hidden), to be renamed over."""
+    try:
+        handle, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=suffix)
+    except OSError as exc:
+        raise OutputError(f"cannot write in {path.parent}: {exc.strerror or exc}") from exc
+    os.close(handle)
+    return Path(name)
+
+
+def _write_temporary(path: Path, text: str) -> Path:
+    """``text`` written and synced to a temporary file next to ``path``; removed again if that fails."""
+    temp = _reserve(path, ".tmp")
+    try:
+        with temp.open("w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temp, 0o644)
+    except BaseException as exc:  # includes KeyboardInterrupt: never leave the temporary file behind
+        temp.unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from exc
+        raise
+    return temp
 
 
 def atomic_write_text(path: Path, text: str) -> None:
     """Write ``text`` to a temporary file next to ``path`` and rename it into place."""
-    try:
-        handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed below; kept open across the rename logic
-            "w", encoding="utf-8", newline="\n", dir=path.parent, prefix=f".{path.name}.", suffix=".tmp",
-            delete=False,
-        )
-    except OSError as exc:
-        raise OutputError(f"cannot write in {path.parent}: {exc.strerror or exc}") from exc
-    try:
-        with handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(handle.name, 0o644)
-        os.replace(handle.name, path)
-    except BaseException as exc:  # includes KeyboardInterrupt: never leave the temporary file behind
-        Path(handle.name).unlink(missing_ok=True)
-        if isinstance(exc, OSError):
-            raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from exc
-        raise
+    write_all({path: text})
