@@ -208,3 +208,18 @@ def test_yaml_aliases_cannot_blow_up_validation(tmp_path: Path) -> None:
 def test_bundled_rules_are_plain_yaml() -> None:
     for path in sorted((REPO / "rules").glob("*.yaml")):
         assert "!!" not in path.read_text(encoding="utf-8"), path
+
+
+def test_hostile_text_from_an_input_file_is_escaped_in_the_html_report(tmp_path: Path) -> None:
+    # the HTML writer's own tests (test_html.py) cover every field; this follows one hostile MAF through the CLI
+    hostile = '<script>alert("x")</script>'
+    text = (TEST_DATA / "maf" / "cbioportal_minimal_crlf_bom.maf").read_bytes().decode("utf-8-sig")
+    maf = tmp_path / "hostile.maf"
+    maf.write_text(text.replace("P-0012345-T01-IM6", f"P1{hostile}").replace("\r\n", "\n"))
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["annotate", "--maf", str(maf), "--out", str(out), "--format", "html"])
+    assert result.exit_code == 0, result.output
+    (page,) = out.iterdir()
+    assert page.parent == out and "<" not in page.name
+    html = page.read_text(encoding="utf-8")
+    assert "<script" not in html.lower() and "&lt;script&gt;" in html
