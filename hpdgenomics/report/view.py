@@ -136,8 +136,8 @@ def _glance(by_category: Mapping[str, Sequence[Mapping[str, Any]]], targetable: 
     labels = [g["label"] for g in gaps]
     missing = ", ".join(labels[:8]) + (f" and {len(labels) - 8} more" if len(labels) > 8 else "")
     return [
-        {"label": "Hyperprogression", "value": text or "no hyperprogression-linked finding"},
-        {"label": "ICI context", "value": ici or "no resistance or benefit marker found"},
+        {"label": "Hyperprogression", "value": text or "no hyperprogression-linked finding among the assessed genes"},
+        {"label": "ICI context", "value": ici or "no resistance or benefit marker found among the assessed genes"},
         {"label": "Targeted options here", "value": "; ".join(here) or "none for this tumour type"},
         {"label": "Not assessed", "value": missing or "nothing: every rule's genes were covered"},
     ]
