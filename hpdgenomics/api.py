@@ -60,6 +60,7 @@ def annotate(
     seg_log10: bool = False,
     panel_size_mb: float | None = None,
     panel_bed: PathLike | None = None,
+    reference_fasta: PathLike | None = None,
     include_filtered: bool = False,
     include_germline: bool = False,
     rules: Sequence[PathLike] = (),
@@ -93,6 +94,8 @@ def annotate(
         panel_size_mb: size of the sequenced territory in megabases, to compute TMB from the VCF's variants.
         panel_bed: BED of the sequenced territory: its merged length is the TMB denominator and only variants
             inside it are counted.
+        reference_fasta: reference FASTA (indexed, or indexable in place) of the build, to read codons for VCF
+            records that carry no annotation (they are annotated from the bundled transcript models).
         include_filtered: keep records whose FILTER is not PASS.
         include_germline: keep MAF rows whose Mutation_Status is Germline.
         rules: extra rule files; a rule with an existing id replaces the bundled one.
@@ -108,7 +111,8 @@ def annotate(
         vcf=vcf, maf=maf, seg=seg, cns=cns, cna=cna, cnv_vcf=cnv_vcf, sv=sv, clinical=clinical, sample=sample,
         sample_id=sample_id, tumour_sample=tumour_sample, tumour_type=tumour_type, build=build, purity=purity,
         ploidy=ploidy, cn_thresholds=cn_thresholds, amplification_cn=amplification_cn, seg_log10=seg_log10,
-        panel_size_mb=panel_size_mb, panel_bed=panel_bed, include_filtered=include_filtered,
+        panel_size_mb=panel_size_mb, panel_bed=panel_bed, reference_fasta=reference_fasta,
+        include_filtered=include_filtered,
         include_germline=include_germline, rules=rules,
     )
     if len(reports) != 1:
@@ -141,6 +145,7 @@ def annotate_samples(
     seg_log10: bool = False,
     panel_size_mb: float | None = None,
     panel_bed: PathLike | None = None,
+    reference_fasta: PathLike | None = None,
     include_filtered: bool = False,
     include_germline: bool = False,
     rules: Sequence[PathLike] = (),
@@ -159,8 +164,8 @@ def read_profiles(
     sample_id: str | None = None, tumour_sample: str | None = None, tumour_type: str | None = None, build: str = "auto",
     purity: float | None = None, ploidy: float | None = None, cn_thresholds: PathLike | None = None,
     amplification_cn: float | None = None, seg_log10: bool = False, panel_size_mb: float | None = None,
-    panel_bed: PathLike | None = None, include_filtered: bool = False, include_germline: bool = False,
-    rules: Sequence[PathLike] = (),
+    panel_bed: PathLike | None = None, reference_fasta: PathLike | None = None, include_filtered: bool = False,
+    include_germline: bool = False, rules: Sequence[PathLike] = (),
 ) -> tuple[list[SampleProfile], dict[str, Any]]:
     """Read every input once and return one profile per sample, with the run's parameters (for the reports).
 
@@ -179,6 +184,8 @@ def read_profiles(
         raise OptionError("--tumour-sample applies to VCF input; use --sample to pick a MAF sample")
     if panel_size_mb is not None and panel_bed is not None:
         raise OptionError("give the TMB territory once: --panel-size-mb or --panel-bed, not both")
+    if reference_fasta is not None and vcf is None:
+        raise OptionError("--reference-fasta annotates VCF records; it needs --vcf")
     if panel_size_mb is not None and panel_size_mb <= 0:
         raise OptionError(f"--panel-size-mb must be above 0, got {panel_size_mb:g}")
     code = check_tumour_type(tumour_type)
@@ -194,7 +201,8 @@ def read_profiles(
     inputs: list[SampleInputs] = []
     if vcf is not None:
         inputs = [read_vcf_input(Path(vcf), genes, requested_build, tumour_sample, sample_id or sample,
-                                 include_filtered, tmb_regions=panel_regions, count_tmb=panel is not None)]
+                                 include_filtered, tmb_regions=panel_regions, count_tmb=panel is not None,
+                                 reference_fasta=None if reference_fasta is None else Path(reference_fasta))]
         files.append(InputFile(str(vcf), "vcf", sha256_of(vcf)))
     elif maf is not None:
         inputs = read_maf_input(Path(maf), genes, requested_build, sample, include_filtered, include_germline)
@@ -229,6 +237,7 @@ def read_profiles(
         "seg_log10": seg_log10, "clinical": None if clinical is None else str(clinical),
         "panel_size_mb": panel_size_mb, "panel_bed": None if panel_bed is None else str(panel_bed),
         "sv": None if sv is None else str(sv),
+        "reference_fasta": None if reference_fasta is None else str(reference_fasta),
     }
     profiles = []
     for one in inputs:

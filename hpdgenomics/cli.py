@@ -91,6 +91,9 @@ def cli() -> None:
 @click.option("--panel-bed", type=click.Path(dir_okay=False, path_type=Path),
               help="BED of the sequenced territory: its merged length is the TMB denominator; only variants inside "
               "it are counted.")
+@click.option("--reference-fasta", type=click.Path(dir_okay=False, path_type=Path),
+              help="Reference FASTA of the build (plain or bgzipped; indexed with samtools faidx, or indexable in "
+              "place), to read codons for VCF records without CSQ/ANN/BCSQ.")
 @click.option("--purity", type=click.FloatRange(0, 1, min_open=True),
               help="Tumour purity for log2 -> copy number (CNVkit formula; default: taken as pure).")
 @click.option("--ploidy", type=click.FloatRange(0, min_open=True), help="Tumour ploidy (default 2).")
@@ -123,7 +126,7 @@ def cli() -> None:
 def annotate(
     vcf: Path | None, maf: Path | None, seg: Path | None, cns: Path | None, cna: Path | None,
     cnv_vcf: Path | None, sv: Path | None, clinical: Path | None, panel_size_mb: float | None,
-    panel_bed: Path | None,
+    panel_bed: Path | None, reference_fasta: Path | None,
     purity: float | None, ploidy: float | None, amplification_cn: float | None,
     cn_thresholds: Path | None, seg_log10: bool, sample: str | None, sample_id: str | None,
     tumour_sample: str | None, tumour_type: str | None, build: str, include_filtered: bool, include_germline: bool,
@@ -138,7 +141,8 @@ def annotate(
         raise click.UsageError("give an input: --vcf or --maf, and/or --seg, --cns, --cna or --cnv-vcf, and/or --sv")
     reports = api.annotate_samples(
         vcf=vcf, maf=maf, seg=seg, cns=cns, cna=cna, cnv_vcf=cnv_vcf, sv=sv, clinical=clinical,
-        panel_size_mb=panel_size_mb, panel_bed=panel_bed, sample=sample, sample_id=sample_id,
+        panel_size_mb=panel_size_mb, panel_bed=panel_bed, reference_fasta=reference_fasta, sample=sample,
+        sample_id=sample_id,
         tumour_sample=tumour_sample, tumour_type=tumour_type, build=build, purity=purity, ploidy=ploidy,
         cn_thresholds=cn_thresholds, amplification_cn=amplification_cn, seg_log10=seg_log10,
         include_filtered=include_filtered, include_germline=include_germline, rules=rule_files,

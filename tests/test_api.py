@@ -59,19 +59,25 @@ def test_unknown_tumour_type_suggests_codes() -> None:
         annotate(vcf=VCF / "luad_mutect2_vep.vcf", tumour_type="LAUD")
 
 
-def test_unannotated_vcf_reports_small_variants_as_not_assessed() -> None:
+def test_unannotated_vcf_is_annotated_from_transcript_models() -> None:
+    # No CSQ/ANN/BCSQ: the EGFR record (chr7:55191822 T>G) is placed by the bundled transcript models; without a
+    # reference FASTA its residues are undetermined, so L858R is matched only through the rule's genomic allele, and
+    # the class rules on EGFR (non-synonymous) are not assessed rather than negative.
     report = annotate(vcf=VCF / "unannotated.vcf", tumour_type="LUAD")
-    assert report.findings == []
+    assert [(f["rule_id"], f["alteration"], f["matched_by"]) for f in report.findings] == [
+        ("EGFR-L858R-TKI", "p.L858R", "genomic allele 7:g.55191822T>G (GRCh38)")]
     assert report.hpd_level == "not_assessable"
-    kinds = {g["kind"] for g in report.not_assessed}
-    assert kinds == {"small_variant", "copy_number", "biomarker", "structural_variant"}  # nothing but an unannotated VCF
-    assert all("no CSQ, ANN, EFF or BCSQ" in g["reason"] for g in report.not_assessed if g["kind"] == "small_variant")
+    egfr = [g for g in report.not_assessed if g["gene"] == "EGFR" and g["kind"] == "small_variant"]
+    assert egfr and all("without a reference FASTA its residues were not determined" in g["reason"] for g in egfr)
+    assert "transcript models" in report.document["coverage"]["small_variants"]
 
 
 def test_partly_unannotated_vcf_names_the_gene_not_fully_assessed() -> None:
     report = annotate(vcf=VCF / "partly_unannotated_vep.vcf", tumour_type="LUAD")
     stk11 = [g for g in report.not_assessed if g["gene"] == "STK11" and g["kind"] == "small_variant"]
-    assert stk11 and "carry no annotation" in stk11[0]["reason"]
+    # The transcript models place it at STK11 c.109C>T (codon 37); without a FASTA its residues stay undetermined.
+    assert stk11 and "19:1207022 C>T c.109C>T codon 37" in stk11[0]["reason"]
+    assert "reference FASTA" in stk11[0]["reason"]
     assert not [g for g in report.not_assessed if g["gene"] == "KEAP1" and g["kind"] == "small_variant"]
 
 
@@ -111,3 +117,19 @@ def test_exactly_one_input() -> None:
         annotate()
     with pytest.raises(OptionError):
         annotate(vcf=VCF / "unannotated.vcf", maf=MAF / "gdc_two_samples.maf")
+
+
+def test_reference_fasta_gives_protein_changes_to_unannotated_records() -> None:
+    # The synthetic FASTA (test_data/reference, labelled SYNTHETIC) carries the hotspot codons around real GRCh37
+    # positions: with it the transcript models write the protein changes themselves (no genomic-allele fallback).
+    report = annotate(vcf=VCF / "unannotated_hotspots_grch37.vcf", build="GRCh37", tumour_type="NSCLC",
+                      reference_fasta=TEST_DATA / "reference" / "synthetic_hotspots_grch37.fa")
+    found = {(f["rule_id"], f["alteration"], f["matched_by"]) for f in report.findings}
+    assert {("BRAF-V600E-INHIBITOR", "p.V600E", None), ("EGFR-L858R-TKI", "p.L858R", None),
+            ("KRAS-G12C-INHIBITOR", "p.G12C", None), ("AKT1-E17K-HPD", "p.E17K", None)} <= found
+    skipped = report.document["qc"]["skipped"]
+    assert skipped["unannotated record whose REF differs from the reference FASTA"] == 1
+    assert report.document["qc"]["balanced"] and report.document["parameters"]["reference_fasta"].endswith(".fa")
+    with pytest.raises(OptionError, match="needs --vcf"):
+        annotate(maf=MAF / "gdc_two_samples.maf",
+                 reference_fasta=TEST_DATA / "reference" / "synthetic_hotspots_grch37.fa")

@@ -7,7 +7,7 @@ import pytest
 from hpdgenomics import annotate, annotate_samples
 from hpdgenomics.report.document import validate_document
 
-from .conftest import realdata
+from .conftest import REALDATA_FIGURES, realdata
 
 pytestmark = pytest.mark.realdata
 
@@ -39,10 +39,22 @@ def test_cyvcf2_legacy_snpeff_eff_multisample() -> None:
 
 
 def test_unannotated_pcgr_vcf_is_not_assessed_for_small_variants() -> None:
+    # No ##contig lengths and no ##reference: without --build the records cannot be placed in genes.
     report = annotate(vcf=realdata("pcgr/current/T001-BRCA.grch38.vcf.gz"), tumour_type="BRCA")
     assert report.findings == [] and _balanced(report)
     assert report.document["qc"]["skipped"] == {"unannotated (no CSQ/ANN/BCSQ/EFF)": report.document["qc"]["read"]}
-    assert any(g["kind"] == "small_variant" for g in report.not_assessed)
+    assert any(g["kind"] == "small_variant" and "build is unknown" in g["reason"] for g in report.not_assessed)
+
+
+@pytest.mark.parametrize(("build", "position"), [("GRCh37", "3:178952085"), ("GRCh38", "3:179234297")])
+def test_pcgr_t001_brca_pik3ca_h1047_codon_from_transcript_models(build: str, position: str) -> None:
+    # PIK3CA H1047R (PROVENANCE.md) is placed at c.3140A>G, codon 1047, from the bundled transcript models; without a
+    # reference FASTA the residues are not determined, so the hotspot rule is reported as not assessed, never negative.
+    report = annotate(vcf=realdata(f"pcgr/current/T001-BRCA.{build.lower()}.vcf.gz"), tumour_type="BRCA", build=build)
+    assert _balanced(report) and report.document["qc"]["read"] == 196
+    gap = next(g for g in report.not_assessed if g["gene"] == "PIK3CA" and g["kind"] == "small_variant")
+    assert f"{position} A>G c.3140A>G codon 1047" in gap["reason"] and "PIK3CA-HOTSPOT-BREAST" in gap["rule_ids"]
+    assert "PIK3CA-HOTSPOT-BREAST" not in {f["rule_id"] for f in report.findings}
 
 
 def test_vcf2maf_grch38_output_maf() -> None:
@@ -65,14 +77,17 @@ def test_prostate_msk_2024_akt1_e17k_in_25_samples() -> None:
     assert all(_balanced(r) for r in reports)
 
 
-def test_vcf2maf_strelka_vcf_is_read_but_unannotated() -> None:
-    # vcf2maf's caller VCFs carry no CSQ/ANN/BCSQ: BRAF V600E can only be found once unannotated records are
-    # annotated from transcript models and a reference FASTA (a later issue). Until then: counted, not assessed.
-    report = annotate(vcf=realdata("vcf2maf/test_strelka.vcf"), build="GRCh37")
+def test_vcf2maf_strelka_vcf_braf_v600e_from_its_genomic_allele() -> None:
+    # vcf2maf's caller VCFs carry no CSQ/ANN/BCSQ: the BRAF record is placed at c.1799T>A by the transcript models,
+    # and 7:g.140453136A>T is the V600E allele of the knowledge file (§5.3), so the rule matches by position.
+    report = annotate(vcf=realdata("vcf2maf/test_strelka.vcf"), build="GRCh37", tumour_type="MEL")
     assert report.sample_id == "TUMOR" and _balanced(report)
-    assert report.document["qc"]["skipped"] == {"unannotated (no CSQ/ANN/BCSQ/EFF)": 240}
-    braf = [g for g in report.not_assessed if g["gene"] == "BRAF" and g["kind"] == "small_variant"]
-    assert braf and "no CSQ, ANN, EFF or BCSQ" in braf[0]["reason"]
+    qc = report.document["qc"]
+    assert qc["skipped"] == {"not in a gene the rules need": 239} and qc["kept"] == 1
+    braf = next(f for f in report.findings if f["rule_id"] == "BRAF-V600E-INHIBITOR")
+    assert braf["alteration"] == "p.V600E" and braf["matched_by"] == "genomic allele 7:g.140453136A>T (GRCh37)"
+    assert braf["variant"]["hgvsc"] == "NM_004333:c.1799T>A" and braf["variant"]["protein_change"] is None
+    REALDATA_FIGURES.append("vcf2maf test_strelka.vcf: BRAF V600E found from its genomic allele (7:g.140453136A>T)")
 
 
 # ------------------------------------------------------------------------------------------ copy number

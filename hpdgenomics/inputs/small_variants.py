@@ -18,7 +18,7 @@ from hpdgenomics.inputs.copy_number import SampleCopyNumber
 from hpdgenomics.model import AlterationKind, Coverage, CoverageGap, GeneScope, ReadTally, Rearrangement, SmallVariant
 from hpdgenomics.model.qc import Regions, TmbCount
 from hpdgenomics.readers.maf import read_maf
-from hpdgenomics.readers.vcf import VcfHeader, choose_tumour_sample, inspect_vcf, read_vcf
+from hpdgenomics.readers.vcf import SKIP_UNANNOTATED, VcfHeader, choose_tumour_sample, inspect_vcf, read_vcf
 
 # Padding around gene spans when reading an indexed VCF by region: keeps splice-site and start/stop records whose
 # annotation reaches into the gene although the position lies just outside the transcript span.
@@ -46,10 +46,21 @@ class SampleInputs:
 def read_vcf_input(
     path: Path, genes: frozenset[str], requested_build: str | None, tumour_sample: str | None,
     sample_id: str | None, include_filtered: bool, tmb_regions: Regions | None = None, count_tmb: bool = False,
+    reference_fasta: Path | None = None,
 ) -> SampleInputs:
-    """Read the tumour of a VCF: by region over ``genes`` when indexed, unless TMB needs every record."""
+    """Read the tumour of a VCF: by region over ``genes`` (indexed files read by region, others scanned), unless
+    TMB needs every record. Records without annotation are annotated from the bundled transcript models, with codons
+    from ``reference_fasta`` when given."""
     header = inspect_vcf(path)
     build, basis = vcf_build(header, requested_build)
+    fasta = None
+    if reference_fasta is not None:
+        from hpdgenomics.readers.fasta import open_reference_fasta
+
+        fasta = open_reference_fasta(reference_fasta, build=build)
+        if build is None:
+            build = detect_build_from_contig_lengths(fasta.contig_lengths)
+            basis = "detected from the reference FASTA's contig lengths" if build else basis
     tumour = choose_tumour_sample(header, tumour_sample, fallback_id=sample_id)
     tmb = TmbCount(regions=tmb_regions) if count_tmb else None
     # Indexed files are read by region; unindexed ones are scanned, and only records inside the regions parsed.
@@ -60,11 +71,24 @@ def read_vcf_input(
         result.tally.notes.append("sites-only VCF: no sample columns, so no VAF or depth")
     if tmb is not None and header.indexed:
         result.tally.notes.append("every record read (not by region) to count mutations for TMB")
+    model_gaps: tuple[CoverageGap, ...] | None = None
+    try:
+        if result.unannotated and build is not None:
+            from hpdgenomics.inputs.unannotated import annotate_records, fold_into
+
+            annotated = annotate_records(result.unannotated, build, genes, fasta, path=str(path))
+            fold_into(result.tally, annotated.tally, SKIP_UNANNOTATED)
+            result.variants.extend(annotated.variants)
+            model_gaps = annotated.gaps
+    finally:
+        if fasta is not None:
+            fasta.close()
     inputs = SampleInputs(
         sample_id=sample_id or tumour or file_stem(path), variants=result.variants, tallies=[result.tally],
         build=build, build_basis=basis, tmb_count=tmb,
     )
-    inputs.coverage = _vcf_coverage(header.annotation_key, result.mode, genes, build, result.unannotated_positions)
+    inputs.coverage = _vcf_coverage(header.annotation_key, result.mode, genes, build, result.unannotated_positions,
+                                    model_gaps, fasta is not None)
     return inputs
 
 
@@ -109,20 +133,28 @@ def _regions(build: str | None, genes: frozenset[str]) -> list[tuple[str, int, i
 
 def _vcf_coverage(
     annotation_key: str | None, mode: str, genes: frozenset[str], build: str | None,
-    unannotated: list[tuple[str, int]],
+    unannotated: list[tuple[str, int]], model_gaps: tuple[CoverageGap, ...] | None = None, with_fasta: bool = False,
 ) -> Coverage:
-    if annotation_key is None:
-        return Coverage(
-            small_variant_basis="the VCF carries no CSQ, ANN, EFF or BCSQ annotation, so no variant could be "
-            "placed in a gene; annotate it with VEP, snpEff or bcftools csq",
-        )
     scope = GeneScope.everything() if mode == "stream" else GeneScope.of(genes)
+    if annotation_key is None:
+        if model_gaps is None:  # the build is unknown, so the transcript models could not place the records
+            return Coverage(
+                small_variant_basis="the VCF carries no CSQ, ANN, EFF or BCSQ annotation and its genome build is "
+                "unknown, so no variant could be placed in a gene; give --build, or annotate it with VEP, snpEff "
+                "or bcftools csq",
+            )
+        how = ("with codons from the reference FASTA" if with_fasta else
+               "without a reference FASTA (coding substitutions have no protein change; give --reference-fasta)")
+        return Coverage(small_variants=GeneScope.of(genes), gaps=model_gaps, small_variant_basis=(
+            "VCF without CSQ/ANN/BCSQ/EFF: records in the rule genes annotated from the bundled transcript models "
+            f"(one transcript per gene, MANE Select where it exists), {how}"))
     basis = f"annotated VCF ({annotation_key}), " + {
         "stream": "every record read",
         "region": "read by region over the genes the rules need",
         "scan": "streamed; records outside the rule genes counted by position without being parsed",
     }[mode]
-    return Coverage(small_variants=scope, small_variant_basis=basis, gaps=_unannotated_gaps(genes, build, unannotated))
+    gaps = model_gaps if model_gaps is not None else _unannotated_gaps(genes, build, unannotated)
+    return Coverage(small_variants=scope, small_variant_basis=basis, gaps=gaps)
 
 
 def _unannotated_gaps(
