@@ -110,7 +110,7 @@ def copy_number_figures(document: Mapping[str, Any]) -> CopyNumberFigures:
                                       "CNA table), so there is no profile to draw; the calls are in the table below.")
     import matplotlib  # imported here so that importing the package stays fast
 
-    with matplotlib.rc_context(_RC):
+    with matplotlib.rc_context(_RC):  # type: ignore[arg-type]  # matplotlib types the keys as one Literal
         genome = _genome_svg(data)
         panels = tuple(_panel_figure(band, genes, data) for band, genes in PANELS)
     if data.genome_wide:
@@ -265,8 +265,10 @@ def _prepare_axis(ax: Any, data: _Data, ylim: tuple[float, float]) -> None:
         ax.set_ylabel("copy number")
     else:
         ax.set_ylabel("log2 ratio")
-    ax.grid(axis="y", color="#e5e7eb", linewidth=0.5)
-    ax.set_axisbelow(True)
+    # Grid lines as one collection: matplotlib's own grid adds a line object per tick, a fifth of the drawing time.
+    ticks = ax.get_yticks()
+    ax.hlines([t for t in ticks if ylim[0] <= t <= ylim[1]], 0, 1, transform=ax.get_yaxis_transform(),
+              colors="#e5e7eb", linewidth=0.5, zorder=0)
 
 
 def _threshold_lines(ax: Any, data: _Data, genes: Sequence[str] = ()) -> None:
