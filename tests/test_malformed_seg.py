@@ -85,3 +85,12 @@ def test_truncated_gzip_is_refused(tmp_path: Path) -> None:
     source.write_text("ID\tchrom\tloc.start\tloc.end\tnum.mark\tseg.mean\n" + body)
     broken = truncated_gzip(source, tmp_path / "long.seg.gz")
     expect_error(lambda: read_seg(broken), InputError, broken, None, "compressed data is corrupt or truncated")
+
+
+@pytest.mark.parametrize("value", ["3.402823466e+38", "1e10", "99999999999"])
+def test_positions_too_large_for_any_chromosome(value: str, tmp_path: Path) -> None:
+    # found by scripts/fuzz.py: 3.4e38 overflowed the integer column (a RuntimeWarning, not an error)
+    path = tmp_path / "huge.seg"
+    path.write_text(f"ID\tchrom\tloc.start\tloc.end\tnum.mark\tseg.mean\nS\t1\t1\t{value}\t5\t0.1\n")
+    expect_error(lambda: read_seg(path), InputError, path, 2,
+                 f"column loc.end: expected a non-negative integer position (at most 999,999,999), got {value!r}")

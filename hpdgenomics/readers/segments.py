@@ -198,6 +198,8 @@ def _read(path: Path, comments: int, columns: dict[str, str]) -> pd.DataFrame:
     return frame
 
 
+# Longer than any chromosome; larger values (3.4e38 …) would overflow the integer columns.
+MAX_POSITION = 999_999_999
 _MISSING = {"", "NA", "NaN", "nan", "N/A", "na", "NULL", "null", "."}
 
 
@@ -213,10 +215,11 @@ def _numbers(path: Path, frame: pd.DataFrame, name: str, column: str, *, integer
         raise InputError(path, f"column {column}: expected {kind}, got {text.iloc[index]!r}",
                          line=int(frame["line"].iloc[index]))
     if integer:
-        if (values % 1 != 0).any() or (values < 0).any():
-            index = ((values % 1 != 0) | (values < 0)).to_numpy().nonzero()[0][0]
-            raise InputError(path, f"column {column}: expected a non-negative integer position, got "
-                             f"{text.iloc[index]!r}", line=int(frame["line"].iloc[index]))
+        wrong = (values % 1 != 0) | (values < 0) | (values > MAX_POSITION)
+        if wrong.any():
+            index = wrong.to_numpy().nonzero()[0][0]
+            raise InputError(path, f"column {column}: expected a non-negative integer position (at most "
+                             f"{MAX_POSITION:,}), got {text.iloc[index]!r}", line=int(frame["line"].iloc[index]))
         return values.astype("int64")
     return values.astype("float64")
 
