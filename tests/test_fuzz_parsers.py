@@ -30,7 +30,7 @@ from .conftest import REPO, TEST_DATA
 
 settings.register_profile("hpd-tests", max_examples=25, deadline=None, derandomize=False,
                           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-settings.register_profile("hpd-fuzz", max_examples=1_000_000, deadline=None, database=None,
+settings.register_profile("hpd-fuzz", max_examples=20_000, deadline=None, database=None,
                           suppress_health_check=list(HealthCheck))
 PROFILE = settings.get_profile(os.environ.get("HPD_FUZZ_PROFILE", "hpd-tests"))
 

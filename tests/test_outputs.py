@@ -223,3 +223,14 @@ def test_hostile_text_from_an_input_file_is_escaped_in_the_html_report(tmp_path:
     assert page.parent == out and "<" not in page.name
     html = page.read_text(encoding="utf-8")
     assert "<script" not in html.lower() and "&lt;script&gt;" in html
+
+
+def test_a_data_error_in_the_second_sample_writes_no_report_for_the_first(tmp_path: Path) -> None:
+    lines = MAF.read_text().splitlines()
+    last = lines[-1].split("\t")
+    last[5] = "55,191,822"  # Start_Position of a row of the second sample
+    maf = tmp_path / "second_sample_broken.maf"
+    maf.write_text("\n".join([*lines[:-1], "\t".join(last)]) + "\n")
+    result = CliRunner().invoke(cli, ["annotate", "--maf", str(maf), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 1 and f"{maf}, line {len(lines)}: Start_Position '55,191,822'" in result.stderr
+    assert not (tmp_path / "out").exists()
