@@ -89,3 +89,52 @@ def test_hg18_rows_are_refused(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="NCBI_Build '36'") as caught:
         read_maf(old)
     assert caught.value.line == 2
+
+
+def _both(path: Path, **options):
+    from hpdgenomics.readers import maf, maf_stream
+
+    comments, header = maf._header(path)
+    columns = maf._resolve_columns(path, header, comments + 1)
+    fast = maf_stream.read_streamed(path, comments, header, columns, **options)
+    careful = maf._read_carefully(path, comments, header, columns, **options)
+    return fast, careful
+
+
+@pytest.mark.parametrize("name", ["gdc_two_samples.maf", "gdc_two_samples.maf.gz", "cbioportal_minimal_crlf_bom.maf"])
+@pytest.mark.parametrize("options", [
+    {"sample": None, "include_germline": False, "include_filtered": False, "genes": None},
+    {"sample": None, "include_germline": False, "include_filtered": False, "genes": GENES},
+    {"sample": None, "include_germline": True, "include_filtered": True, "genes": GENES},
+    {"sample": A, "include_germline": False, "include_filtered": False, "genes": GENES},
+])
+def test_streamed_fast_path_gives_the_careful_paths_result(name: str, options: dict) -> None:
+    if options["sample"] is not None and name.startswith("cbioportal"):
+        options = {**options, "sample": None}
+    fast, careful = _both(MAF / name, **options)
+    assert fast is not None  # well-formed: the fast path reads it
+    assert (fast.build, fast.protein_column, list(fast.samples)) == \
+        (careful.build, careful.protein_column, list(careful.samples))
+    for barcode, sample in fast.samples.items():
+        assert sample.tally.to_dict() == careful.samples[barcode].tally.to_dict()
+        assert sample.variants == careful.samples[barcode].variants
+
+
+@pytest.mark.parametrize("name", ["short_row.maf", "end_before_start.maf", "non_numeric_start_position.maf",
+                                  "past_grch37_chromosome_end.maf", "hg18_ncbi36_rows.maf"])
+def test_malformed_files_are_left_to_the_careful_path(name: str) -> None:
+    from hpdgenomics.readers import maf, maf_stream
+
+    path = TEST_DATA / "malformed" / "maf" / name
+    comments, header = maf._header(path)
+    columns = maf._resolve_columns(path, header, comments + 1)
+    assert maf_stream.read_streamed(path, comments, header, columns, sample=None, include_germline=False,
+                                    include_filtered=False, genes=GENES) is None
+
+
+def test_blank_line_is_counted_like_the_careful_path(tmp_path: Path) -> None:
+    text = (MAF / "gdc_two_samples.maf").read_text()
+    path = tmp_path / "blank_line.maf"
+    path.write_text(text.rstrip("\n") + "\n\n" + text.rstrip("\n").splitlines()[-1] + "\n")
+    result = read_maf(path, genes=GENES)
+    assert sum(s.tally.skipped.get("blank line", 0) for s in result.samples.values()) == 1

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from math import isfinite
 
 import numpy as np
 import pandas as pd
@@ -61,11 +62,15 @@ def call_segments(
     log2 and/or cn, optional weight, and line. ``samples`` lists every sample to report on (a sample with no usable
     segment gets every gene *not assessed*).
     """
-    sample_order = list(dict.fromkeys(samples if samples is not None else frame["sample"]))
+    sample_order = [str(s) for s in pd.unique(pd.Series(list(samples) if samples is not None else frame["sample"],
+                                                        dtype=object))]
     results = {s: GeneCalls(s) for s in sample_order}
     frame = _with_copy_number(frame, purity, ploidy)
-    by_chrom = {chrom: part for chrom, part in frame.groupby("chrom", sort=False)}
     method = _method(frame, purity, ploidy, bins)
+    if not bins:
+        _call_all_segments(frame, genes, thresholds, ploidy, method, file_name, results)
+        return results
+    by_chrom = {chrom: part for chrom, part in frame.groupby("chrom", sort=False)}
     for symbol, gene in genes.items():
         if gene is None:
             for result in results.values():
@@ -80,15 +85,104 @@ def call_segments(
             for sample, parts in hits.groupby("sample", sort=False):
                 if sample not in results:
                     continue
-                call = (_call_bins(symbol, gene, parts, limits, purity, ploidy, method, file_name) if bins
-                        else _call_parts(symbol, gene, parts, limits, ploidy, method, file_name))
-                results[sample].calls[symbol] = call
+                results[sample].calls[symbol] = _call_bins(symbol, gene, parts, limits, purity, ploidy, method,
+                                                           file_name)
                 covered.add(sample)
         where = f"{gene.chrom}:{gene.gene_start + 1}-{gene.gene_end}"
         for sample, result in results.items():
             if sample not in covered:
                 result.not_assessed[symbol] = f"no copy-number segment of {sample} overlaps {symbol} ({where})"
     return results
+
+
+def _call_all_segments(frame: pd.DataFrame, genes: Mapping[str, Gene | None], thresholds: ThresholdSet,
+                       ploidy: float, method: str, file_name: str, results: dict[str, GeneCalls]) -> None:
+    """:func:`_call_parts` for every sample and gene, with the overlap, grouping and ordering done by numpy.
+
+    Rows are grouped per gene by sample and ordered by segment start (ties in file order), as ``_call_parts``
+    orders its parts; only the parts and calls themselves are made one by one, since each is an object.
+    """
+    code_of = {sample: code for code, sample in enumerate(results)}
+    labels, names = pd.factorize(frame["sample"])
+    name_codes = np.array([code_of.get(str(n), -1) for n in names], dtype=np.int64)
+    codes = name_codes[labels] if len(labels) else np.zeros(0, dtype=np.int64)
+    starts, ends = frame["start"].to_numpy(np.int64), frame["end"].to_numpy(np.int64)
+    copies, given = frame["abs_cn"].to_numpy(float), frame["from_cn"].to_numpy(bool)
+    log2s = frame["log2"].to_numpy(float) if "log2" in frame else np.full(len(frame), np.nan)
+    lines = frame["line"].to_numpy(np.int64)
+    chrom_labels, chrom_names = pd.factorize(frame["chrom"])
+    grouped = np.argsort(chrom_labels, kind="stable")  # rows of each contig together, in file order
+    cuts = np.searchsorted(chrom_labels[grouped], np.arange(len(chrom_names) + 1))
+    by_chrom = {str(name): grouped[cuts[i]:cuts[i + 1]] for i, name in enumerate(chrom_names)}
+    ordered = list(results.values())
+    for symbol, gene in genes.items():
+        if gene is None:
+            for result in ordered:
+                result.not_assessed[symbol] = f"{symbol} has no coordinates in the bundled gene table"
+            continue
+        limits = thresholds.for_gene(symbol)
+        rows = by_chrom.get(gene.chrom, np.zeros(0, dtype=np.int64))
+        hit = rows[(starts[rows] < gene.gene_end) & (ends[rows] > gene.gene_start) & (codes[rows] >= 0)]
+        hit = hit[np.lexsort((starts[hit], codes[hit]))]  # by sample, then start; lexsort keeps file order on ties
+        covered = np.zeros(len(ordered), dtype=bool)
+        if len(hit):
+            parts = _parts(symbol, gene, hit, starts, ends, copies, given, log2s, lines, limits, ploidy, file_name)
+            group_codes = codes[hit]
+            bounds = np.flatnonzero(np.diff(group_codes)) + 1
+            for first, last in zip([0, *bounds.tolist()], [*bounds.tolist(), len(hit)], strict=True):
+                code = int(group_codes[first])
+                ordered[code].calls[symbol] = _decide(symbol, gene, parts[first:last], limits, method)
+                covered[code] = True
+        where = f"{gene.chrom}:{gene.gene_start + 1}-{gene.gene_end}"
+        for code in np.flatnonzero(~covered).tolist():
+            result = ordered[code]
+            result.not_assessed[symbol] = f"no copy-number segment of {result.sample_id} overlaps {symbol} ({where})"
+
+
+def _parts(symbol: str, gene: Gene, hit: np.ndarray, starts: np.ndarray, ends: np.ndarray, copies: np.ndarray,
+           given: np.ndarray, log2s: np.ndarray, lines: np.ndarray, limits: CopyNumberThresholds, ploidy: float,
+           file_name: str) -> list[CopyNumberPart]:
+    """One :class:`CopyNumberPart` per hit row, as ``_call_parts`` makes them (the same state and rounding)."""
+    overlap = (np.minimum(ends[hit], gene.gene_end) - np.maximum(starts[hit], gene.gene_start)).tolist()
+    states: dict[tuple[float, bool], CopyNumberState] = {}
+    parts = []
+    for k, (start, end, cn, from_cn, log2, line) in enumerate(zip(
+            starts[hit].tolist(), ends[hit].tolist(), copies[hit].tolist(), given[hit].tolist(), log2s[hit].tolist(),
+            lines[hit].tolist(), strict=True)):
+        key = (cn, from_cn)
+        state = states.get(key)
+        if state is None:
+            state = states[key] = _part_state(cn, from_cn, limits, ploidy)
+        # round() on finite floats is what _round does; inlined because it runs for every part
+        parts.append(CopyNumberPart(chrom=gene.chrom, start=start, end=end, overlap_bp=overlap[k], state=state,
+                                    copy_number=round(cn, 2) if isfinite(cn) else None,
+                                    log2=round(log2, 4) if isfinite(log2) else None, source=f"{file_name}:{line}"))
+    return parts
+
+
+def _decide(symbol: str, gene: Gene, parts: list[CopyNumberPart], limits: CopyNumberThresholds,
+            method: str) -> CopyNumberCall:
+    """The gene's call from its parts (already ordered by start): the rule of the module docstring."""
+    span = gene.gene_end - gene.gene_start
+    amplified = [p for p in parts if p.state is CopyNumberState.AMPLIFICATION]
+    deleted = [p for p in parts if p.state is CopyNumberState.DEEP_DELETION]
+    if amplified:
+        deciding = max(amplified, key=lambda p: p.copy_number or 0.0)
+        rule = "highest copy number among the segments over the gene"
+    elif deleted:
+        deciding = min(deleted, key=lambda p: p.copy_number or 0.0)
+        rule = "lowest copy number among the segments over the gene"
+    else:
+        deciding = max(parts, key=lambda p: p.overlap_bp)
+        rule = "the segment covering most of the gene"
+    covered = min(sum(p.overlap_bp for p in parts), span)
+    return CopyNumberCall(
+        gene=symbol, state=deciding.state, copy_number=deciding.copy_number, log2=deciding.log2, chrom=gene.chrom,
+        start=deciding.start, end=deciding.end, fraction_covered=round(covered / span, 4) if span else None,
+        focal=deciding.length <= limits.focal_max_bp, source=deciding.source,
+        method=method + ("" if len(parts) == 1 else f"; {len(parts)} segments over the gene, called on {rule}"),
+        parts=tuple(parts),
+    )
 
 
 def _with_copy_number(frame: pd.DataFrame, purity: float | None, ploidy: float) -> pd.DataFrame:
@@ -117,43 +211,6 @@ def _part_state(copy_number: float, from_cn: bool, limits: CopyNumberThresholds,
     if from_cn:
         return state_from_copy_number(copy_number, limits, ploidy)
     return state_from_log2(copy_number, limits, ploidy)
-
-
-def _call_parts(symbol: str, gene: Gene, rows: pd.DataFrame, limits: CopyNumberThresholds, ploidy: float, method: str,
-                file_name: str) -> CopyNumberCall:
-    parts = []
-    span = gene.gene_end - gene.gene_start
-    for start, end, cn, from_cn, log2, line in zip(
-        rows["start"].to_numpy(), rows["end"].to_numpy(), rows["abs_cn"].to_numpy(), rows["from_cn"].to_numpy(),
-        rows["log2"].to_numpy() if "log2" in rows else np.full(len(rows), np.nan), rows["line"].to_numpy(),
-        strict=True,
-    ):
-        overlap = int(min(end, gene.gene_end) - max(start, gene.gene_start))
-        parts.append(CopyNumberPart(
-            chrom=gene.chrom, start=int(start), end=int(end), overlap_bp=overlap,
-            state=_part_state(float(cn), bool(from_cn), limits, ploidy),
-            copy_number=_round(cn, 2), log2=_round(log2, 4), source=f"{file_name}:{int(line)}",
-        ))
-    parts.sort(key=lambda p: p.start)
-    amplified = [p for p in parts if p.state is CopyNumberState.AMPLIFICATION]
-    deleted = [p for p in parts if p.state is CopyNumberState.DEEP_DELETION]
-    if amplified:
-        deciding = max(amplified, key=lambda p: p.copy_number or 0.0)
-        rule = "highest copy number among the segments over the gene"
-    elif deleted:
-        deciding = min(deleted, key=lambda p: p.copy_number or 0.0)
-        rule = "lowest copy number among the segments over the gene"
-    else:
-        deciding = max(parts, key=lambda p: p.overlap_bp)
-        rule = "the segment covering most of the gene"
-    covered = min(sum(p.overlap_bp for p in parts), span)
-    return CopyNumberCall(
-        gene=symbol, state=deciding.state, copy_number=deciding.copy_number, log2=deciding.log2, chrom=gene.chrom,
-        start=deciding.start, end=deciding.end, fraction_covered=round(covered / span, 4) if span else None,
-        focal=deciding.length <= limits.focal_max_bp, source=deciding.source,
-        method=method + ("" if len(parts) == 1 else f"; {len(parts)} segments over the gene, called on {rule}"),
-        parts=tuple(parts),
-    )
 
 
 def _call_bins(symbol: str, gene: Gene, rows: pd.DataFrame, limits: CopyNumberThresholds, purity: float | None,

@@ -74,6 +74,21 @@ def read_maf(
     path = Path(path)
     comment_lines, header = _header(path)
     canonical = _resolve_columns(path, header, comment_lines + 1)
+    from hpdgenomics.readers.maf_stream import read_streamed  # the fast path; None leaves the file to the one below
+
+    streamed = read_streamed(path, comment_lines, header, canonical, sample=sample, include_germline=include_germline,
+                             include_filtered=include_filtered, genes=genes)
+    if streamed is not None:
+        return streamed
+    return _read_carefully(path, comment_lines, header, canonical, sample=sample, include_germline=include_germline,
+                           include_filtered=include_filtered, genes=genes)
+
+
+def _read_carefully(
+    path: Path, comment_lines: int, header: list[str], canonical: dict[str, str], *, sample: str | None,
+    include_germline: bool, include_filtered: bool, genes: frozenset[str] | None,
+) -> MafResult:
+    """Read with pandas, row by row: slower, and the path that names the line of anything malformed."""
     ragged = first_ragged_line(path, comment_lines + 1, len(header))
     if ragged is not None:
         raise InputError(path, f"expected {len(header)} tab-separated columns like the header (line "
@@ -137,27 +152,35 @@ def _read_row(
         tally.skip(SKIP_NOT_RULE_GENE)
         return
     tally.keep()
-    target.variants.append(
-        SmallVariant(
-            gene=gene,
-            chrom=normalise_contig((record.get("Chromosome") or "").strip()),
-            pos=_int(record.get("Start_Position")),
-            ref=(record.get("Reference_Allele") or "").strip(),
-            alt=_alt(record),
-            consequence_class=consequence,
-            consequence_terms=(record["Variant_Classification"],),
-            protein_change=_protein(record, protein_columns),
-            transcript=(record.get("Transcript_ID") or "").strip() or None,
-            hgvsc=(record.get("HGVSc") or "").strip() or None,
-            exon=_exon(record.get("Exon_Number")),
-            vaf=_vaf(record),
-            depth=_int(record.get("t_depth")) or _sum(record.get("t_alt_count"), record.get("t_ref_count")),
-            alt_reads=_int(record.get("t_alt_count")),
-            filter=filter_value,
-            origin={"somatic": Origin.SOMATIC, "germline": Origin.GERMLINE}.get(status, Origin.UNKNOWN),
-            annotation="MAF Variant_Classification",
-            source=where,
-        )
+    target.variants.append(kept_variant(record, where, protein_columns))
+
+
+def kept_variant(record: dict[str, Any], where: str, protein_columns: list[str]) -> SmallVariant:
+    """The variant of a row that passed the checks of :func:`_read_row` (also used by the streamed fast path)."""
+    gene = (record["Hugo_Symbol"] or "").strip()
+    status = (record.get("Mutation_Status") or "").strip().lower()
+    filter_value = (record.get("FILTER") or "PASS").strip() or "PASS"
+    consequence = class_of_maf_classification(record["Variant_Classification"] or "")
+    assert consequence is not None
+    return SmallVariant(
+        gene=gene,
+        chrom=normalise_contig((record.get("Chromosome") or "").strip()),
+        pos=_int(record.get("Start_Position")),
+        ref=(record.get("Reference_Allele") or "").strip(),
+        alt=_alt(record),
+        consequence_class=consequence,
+        consequence_terms=(record["Variant_Classification"],),
+        protein_change=_protein(record, protein_columns),
+        transcript=(record.get("Transcript_ID") or "").strip() or None,
+        hgvsc=(record.get("HGVSc") or "").strip() or None,
+        exon=_exon(record.get("Exon_Number")),
+        vaf=_vaf(record),
+        depth=_int(record.get("t_depth")) or _sum(record.get("t_alt_count"), record.get("t_ref_count")),
+        alt_reads=_int(record.get("t_alt_count")),
+        filter=filter_value,
+        origin={"somatic": Origin.SOMATIC, "germline": Origin.GERMLINE}.get(status, Origin.UNKNOWN),
+        annotation="MAF Variant_Classification",
+        source=where,
     )
 
 

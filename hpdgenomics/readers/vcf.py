@@ -172,7 +172,9 @@ def read_vcf(
     """Read the small variants of ``tumour_sample`` (None for sites-only files).
 
     ``genes`` limits the variants kept to those genes (others are counted as skipped); ``regions`` (normalised
-    contig, 1-based start, end) is used only when the file is indexed, and must cover ``genes``. ``tmb``, when
+    contig, 1-based start, end) must cover ``genes``: an indexed file is read by region over them; an unindexed
+    one is streamed and only the records whose POS lies in a region are parsed (mode "scan", see
+    :func:`_read_scanned`). ``tmb``, when
     given, counts mutations for TMB over every record read (so give no ``regions`` with it).
     """
     from cyvcf2 import VCF  # imported here: it loads htslib and numpy, which only the VCF path needs
@@ -181,6 +183,9 @@ def read_vcf(
     tally = ReadTally(path=str(header.path), unit="VCF records")
     mode = "region" if regions is not None and header.indexed else "stream"
     result = VcfResult(sample_id=tumour_sample or "", variants=[], tally=tally, header=header, mode=mode)
+    if mode == "stream" and regions is not None and tmb is None:
+        result.mode = "scan"
+        return _read_scanned(result, regions, sample_index, include_filtered, genes)
     if mode == "stream":
         vcf_checks.scan_body(header)  # column counts and POS, which htslib would mend or wrap silently
     with captured_htslib_messages() as messages, vcf_checks.htslib_source(header) as source:
@@ -205,6 +210,77 @@ def read_vcf(
     if mode == "region":
         tally.notes.append("read by region over the rule genes (tabix/CSI index); other records were not read")
     return result
+
+
+def _read_scanned(result: VcfResult, regions: list[tuple[str, int, int]], sample_index: int | None,
+                  include_filtered: bool, genes: frozenset[str] | None) -> VcfResult:
+    """Stream an unindexed VCF, parsing only the records whose POS lies in ``regions``.
+
+    :func:`hpdgenomics.readers.vcf_scan.scan_vcf` finds every record's position on the raw bytes and copies the
+    header and the records inside the regions to a temporary file, which cyvcf2 reads. Order of checks: a record
+    whose POS lies outside every region is counted as "not in a gene the rules need" before anything else (so a
+    FILTERed or unannotated record there is counted under that reason); the others go through the same checks as
+    every streamed record (no ALT, symbolic ALT, FILTER, annotation, gene). Column counts, POS, blank lines,
+    undeclared contigs and positions past a contig's end are checked on every record; INFO and FORMAT only on the
+    records parsed.
+    """
+    import tempfile
+
+    from cyvcf2 import VCF
+
+    from hpdgenomics.readers import vcf_scan
+
+    header, tally = result.header, result.tally
+    name = header.path.name
+    facts = vcf_checks.declared(header)
+    with tempfile.NamedTemporaryFile("w+b", prefix="hpdgenomics-", suffix=".vcf") as selected:
+        try:
+            scan = vcf_scan.scan_vcf(header.path, header.header_lines, regions, selected,
+                                     columns=None if facts.columns == 9 else facts.columns)
+        except vcf_scan.VcfShapeError as exc:
+            raise vcf_checks.diagnose(header) or exc from None
+        selected.flush()
+        undeclared = sorted(c for c in scan.contigs if facts.contigs and c not in facts.contigs)
+        if undeclared:
+            raise vcf_checks.diagnose(header) or InputError(
+                header.path, f"the body uses {', '.join(undeclared[:5])} without declaring it in the header")
+        ends = ((_Position(chrom, pos), f"{name}:{line}") for chrom, (pos, line) in scan.last_pos.items())
+        for _ in vcf_checks.watch(ends, header, stream=True):  # raises at a position past its contig's end
+            pass
+        with captured_htslib_messages() as messages:
+            try:
+                vcf = VCF(selected.name, lazy=True)
+            except Exception as exc:  # cyvcf2 raises a bare Exception on a header htslib cannot parse
+                raise vcf_checks.diagnose(header) or InputError(
+                    header.path, f"cyvcf2 could not open the VCF: {exc}") from exc
+            try:
+                records = ((record, f"{name}:{line}") for record, line in zip(vcf, scan.selected_lines, strict=True))
+                for record, where in vcf_checks.watch(records, header, stream=True):
+                    _read_record(record, where, header, sample_index, include_filtered, genes, result)
+                tally.notes.extend(vcf_checks.check_live_header(vcf, header))
+            except InputError:
+                raise
+            except Exception as exc:  # htslib/cyvcf2 raise bare exceptions on records they cannot parse
+                raise vcf_checks.diagnose(header) or InputError(
+                    header.path, f"the VCF could not be read to the end: {exc}") from exc
+            finally:
+                vcf.close()
+    outside = scan.records - scan.selected
+    tally.read += outside
+    if outside:
+        tally.skipped[SKIP_NOT_RULE_GENE] += outside
+    tally.notes.extend(summarise_messages(messages))
+    tally.notes.append(f"streamed without an index: {outside:,} of {scan.records:,} records lie outside the rule "
+                       "genes and were counted by position without being parsed")
+    return result
+
+
+@dataclass(frozen=True)
+class _Position:
+    """CHROM and POS of a record the scan saw, for the contig-end check."""
+
+    CHROM: str  # the attribute names of a cyvcf2 record
+    POS: int
 
 
 def _records(vcf: Any, header: VcfHeader) -> Iterator[tuple[Any, str]]:
