@@ -310,7 +310,6 @@ def _clinical_sheet(path: PathLike | None, files: list[InputFile]) -> Any:
 
 
 def _vcf_has_copy_number(vcf: PathLike) -> bool:
-    from hpdgenomics.readers.vcf import inspect_vcf
-    from hpdgenomics.readers.vcf_cnv import has_copy_number_records
+    from hpdgenomics.readers.vcf import has_copy_number_records, inspect_vcf
 
     return has_copy_number_records(inspect_vcf(vcf))

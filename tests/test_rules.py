@@ -107,3 +107,23 @@ def test_bad_rule_files_name_the_file_and_rule(tmp_path: Path, text: str, messag
     with pytest.raises(RuleError, match=message) as caught:
         load_rules([bad])
     assert "bad.yaml" in str(caught.value)
+
+
+def test_validation_record_is_current() -> None:
+    """rules/VALIDATED.json lets start-up skip the schema pass for unchanged bundled files; it must match them."""
+    import json
+
+    from hpdgenomics.engine.loader import VALIDATED_FILE, bundled_rules_dir, validation_record
+
+    recorded = json.loads((bundled_rules_dir() / VALIDATED_FILE).read_text(encoding="utf-8"))
+    assert recorded == validation_record(), "run: python scripts/validate_bundled_rules.py"
+
+
+def test_an_edited_bundled_file_is_validated_in_full(tmp_path: Path) -> None:
+    from hpdgenomics.engine.loader import parse_rule_file
+
+    source = bundled_rule_files()[0]
+    edited = tmp_path / source.name
+    edited.write_bytes(source.read_bytes().replace(b"schema_version: 1", b"schema_version: 2", 1))
+    with pytest.raises(RuleError, match="schema error"):
+        parse_rule_file(edited, trusted=True)  # bytes not in the record: the schema runs and refuses them

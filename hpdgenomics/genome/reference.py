@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from hpdgenomics.genome._data import read_table
+from hpdgenomics.genome._data import read_lines, read_table
 from hpdgenomics.genome.builds import SUPPORTED_BUILDS, UnsupportedBuild, normalise_contig
 
 
@@ -39,20 +39,30 @@ class Gene:
 class GeneTable:
     """Every coding gene of one build, looked up by symbol or by position."""
 
-    def __init__(self, build: str, rows: Iterable[list[str]]) -> None:
+    def __init__(self, build: str, lines: Iterable[str]) -> None:
         self.build = build
-        # Rows stay as text until a gene is asked for: building ~19,000 Gene objects with their exons costs more
-        # than a whole small-sample run, and most runs look at a few dozen genes.
-        self._rows = {row[0]: row for row in rows}
+        # Lines stay unsplit until a gene is asked for, and the position index is built on the first position
+        # query: most runs look up a few dozen genes by symbol, and parsing ~19,000 rows up front would cost more
+        # than a whole small-sample run.
+        self._rows = {line[: line.index("\t")]: line for line in lines}
         self._cache: dict[str, Gene] = {}
-        spans = sorted((row[1], int(row[11]), int(row[12]), row[0]) for row in self._rows.values())
-        self._by_chrom: dict[str, list[tuple[int, int, str]]] = {}
-        for chrom, start, end, symbol in spans:
-            self._by_chrom.setdefault(chrom, []).append((start, end, symbol))
-        self._starts = {chrom: [span[0] for span in spans] for chrom, spans in self._by_chrom.items()}
-        # The longest gene bounds how far left of a position an overlapping gene can start.
-        self._max_length = max((end - start for spans in self._by_chrom.values() for start, end, _ in spans),
-                               default=0)
+        self._index: tuple[dict[str, list[tuple[int, int, str]]], dict[str, list[int]], int] | None = None
+
+    def _position_index(self) -> tuple[dict[str, list[tuple[int, int, str]]], dict[str, list[int]], int]:
+        if self._index is None:
+            spans = []
+            for line in self._rows.values():
+                row = line.split("\t")
+                spans.append((row[1], int(row[11]), int(row[12]), row[0]))
+            spans.sort()
+            by_chrom: dict[str, list[tuple[int, int, str]]] = {}
+            for chrom, start, end, symbol in spans:
+                by_chrom.setdefault(chrom, []).append((start, end, symbol))
+            starts = {chrom: [span[0] for span in items] for chrom, items in by_chrom.items()}
+            # The longest gene bounds how far left of a position an overlapping gene can start.
+            longest = max((end - start for items in by_chrom.values() for start, end, _ in items), default=0)
+            self._index = (by_chrom, starts, longest)
+        return self._index
 
     def __contains__(self, symbol: object) -> bool:
         return symbol in self._rows
@@ -63,10 +73,10 @@ class GeneTable:
     def get(self, symbol: str) -> Gene | None:
         """The gene called ``symbol`` (HGNC symbol as in refGene), or None."""
         if symbol not in self._cache:
-            row = self._rows.get(symbol)
-            if row is None:
+            line = self._rows.get(symbol)
+            if line is None:
                 return None
-            self._cache[symbol] = _gene(row)
+            self._cache[symbol] = _gene(line.split("\t"))
         return self._cache[symbol]
 
     def regions(self, symbols: Iterable[str], padding: int = 0) -> list[tuple[str, int, int]]:
@@ -86,9 +96,10 @@ class GeneTable:
     def genes_overlapping(self, chrom: str, start: int, end: int) -> list[Gene]:
         """Genes whose span overlaps [start, end) on ``chrom`` (any contig spelling)."""
         chrom = normalise_contig(chrom)
-        spans = self._by_chrom.get(chrom, [])
-        starts = self._starts.get(chrom, [])
-        first = bisect.bisect_left(starts, start - self._max_length)
+        by_chrom, all_starts, longest = self._position_index()
+        spans = by_chrom.get(chrom, [])
+        starts = all_starts.get(chrom, [])
+        first = bisect.bisect_left(starts, start - longest)
         last = bisect.bisect_left(starts, end)
         hits = [symbol for span_start, span_end, symbol in spans[first:last] if span_end > start and span_start < end]
         return [gene for gene in map(self.get, hits) if gene is not None]
@@ -99,7 +110,7 @@ def load_genes(build: str) -> GeneTable:
     """The gene table of ``build`` (loaded once per process)."""
     if build not in SUPPORTED_BUILDS:
         raise UnsupportedBuild(f"{build!r} is not a supported build ({', '.join(SUPPORTED_BUILDS)})")
-    return GeneTable(build, read_table(f"genes.{build}.tsv.gz"))
+    return GeneTable(build, read_lines(f"genes.{build}.tsv.gz"))
 
 
 def _gene(row: list[str]) -> Gene:

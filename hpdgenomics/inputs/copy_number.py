@@ -9,19 +9,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from hpdgenomics.copynumber import ThresholdSet, call_discrete, call_segments, co_amplifications
-from hpdgenomics.copynumber.absolute import DEFAULT_PLOIDY
-from hpdgenomics.copynumber.call import GeneCalls
-from hpdgenomics.copynumber.thresholds import SOURCES
+from hpdgenomics.copynumber.thresholds import SOURCES, ThresholdSet
 from hpdgenomics.errors import BuildMismatchError
 from hpdgenomics.genome.builds import BuildConflict, build_from_positions
 from hpdgenomics.genome.reference import Gene, load_genes
 from hpdgenomics.model import AlterationKind, CopyNumberCall, CopyNumberEvent, CoverageGap, GeneScope, ReadTally
-from hpdgenomics.readers.cna import DiscreteFile, read_discrete_cna
-from hpdgenomics.readers.segments import SegmentFile, read_cnvkit, read_seg
 from hpdgenomics.readers.vcf import VcfHeader, choose_tumour_sample, inspect_vcf
-from hpdgenomics.readers.vcf_cnv import read_vcf_copy_number
+
+if TYPE_CHECKING:  # the readers and the caller load pandas: imported where a copy-number input is read
+    from hpdgenomics.copynumber.call import GeneCalls
+    from hpdgenomics.readers.cna import DiscreteFile
+    from hpdgenomics.readers.segments import SegmentFile
+
+DEFAULT_PLOIDY = 2.0  # as hpdgenomics.copynumber.absolute.DEFAULT_PLOIDY (numpy-free import for start-up)
 
 KINDS = ("seg", "cns", "cna", "cnv_vcf")
 
@@ -80,6 +82,10 @@ def read_copy_number(kind: str, path: str | Path, *, sample: str | None, options
                      include_filtered: bool = False) -> CopyNumberInput:
     """Read a SEG (``seg``), CNVkit (``cns``: .cns/.call.cns/.cnr), discrete CNA (``cna``) or copy-number VCF
     (``cnv_vcf``) file. ``sample`` picks one sample of a multi-sample file (or names a one-sample file's sample)."""
+    from hpdgenomics.readers.cna import read_discrete_cna
+    from hpdgenomics.readers.segments import read_cnvkit, read_seg
+    from hpdgenomics.readers.vcf_cnv import read_vcf_copy_number
+
     path = Path(path)
     if kind == "cnv_vcf":
         header = inspect_vcf(path)
@@ -130,6 +136,8 @@ def segment_build(cn: CopyNumberInput, requested: str | None,
 def sample_copy_number(cn: CopyNumberInput, samples: list[str], build: str | None, genes: frozenset[str],
                        options: CopyNumberOptions) -> dict[str, SampleCopyNumber]:
     """Gene calls for each of ``samples`` (a sample absent from the file gets everything *not assessed*)."""
+    from hpdgenomics.copynumber.call import call_segments
+
     ordered = sorted(genes)
     if cn.discrete is not None:
         table = load_genes(build or "GRCh38")  # coordinates only group co-amplified genes; the calls need none
@@ -161,7 +169,7 @@ def _from_segments(cn: CopyNumberInput, result: GeneCalls, coordinates: dict[str
                  f"{len(result.calls)} of {len(coordinates)} rule genes covered")
     calls = tuple(result.calls[g] for g in sorted(result.calls))
     gaps = _gaps(result)
-    events = co_amplifications(calls, coordinates, build)
+    events = _co_amplifications(calls, coordinates, build)
     return SampleCopyNumber(calls, events, GeneScope.of(result.calls), basis, gaps, tally)
 
 
@@ -170,20 +178,31 @@ def _from_discrete(cn: CopyNumberInput, sample: str, genes: list[str], coordinat
     assert cn.discrete is not None
     one = cn.discrete.samples.get(sample)
     if one is None:
+        from hpdgenomics.copynumber.call import GeneCalls
+
         result = GeneCalls(sample, not_assessed={g: f"sample {sample} is not a column of {cn.path.name}"
                                                  for g in genes})
         tally = ReadTally(str(cn.path), "CNA cells")
         tally.notes.append(f"sample {sample} is not in this file")
         basis = f"{cn.path.name} has no column for sample {sample}"
     else:
+        from hpdgenomics.copynumber.call import call_discrete
+
         result = call_discrete(sample, one.calls, one.profiled, genes, cn.discrete.genes_in_file, cn.path.name)
         tally = one.tally
         basis = (f"discrete copy-number calls of {sample} from {cn.path.name} (GISTIC/cBioPortal codes: only 2 is "
                  f"an amplification); {len(result.calls)} of {len(genes)} rule genes profiled")
     calls = tuple(result.calls[g] for g in sorted(result.calls))
     gaps = _gaps(result)
-    events = co_amplifications(calls, coordinates, build)
+    events = _co_amplifications(calls, coordinates, build)
     return SampleCopyNumber(calls, events, GeneScope.of(result.calls), basis, gaps, tally)
+
+
+def _co_amplifications(calls: tuple[CopyNumberCall, ...], coordinates: dict[str, Gene | None],
+                       build: str) -> tuple[CopyNumberEvent, ...]:
+    from hpdgenomics.copynumber.events import co_amplifications
+
+    return co_amplifications(calls, coordinates, build)
 
 
 def _gaps(result: GeneCalls) -> tuple[CoverageGap, ...]:

@@ -507,3 +507,8 @@ def _has_index(path: Path) -> bool:
     if not path.name.endswith((".gz", ".bgz")):
         return False
     return any(Path(f"{path}{suffix}").exists() for suffix in (".tbi", ".csi"))
+
+
+def has_copy_number_records(header: VcfHeader) -> bool:
+    """True when the header declares what copy-number records need (so the file is worth scanning for them)."""
+    return "END" in header.info_keys and ("SVTYPE" in header.info_keys or "CN" in header.format_keys)

@@ -35,9 +35,6 @@ SKIP_NO_VALUE = "copy-number record without CN, SM, FOLD_CHANGE_LOG or LOG2"
 SKIP_FILTERED = "FILTER not PASS"
 
 
-def has_copy_number_records(header: VcfHeader) -> bool:
-    """True when the header declares what copy-number records need (so the file is worth scanning for them)."""
-    return "END" in header.info_keys and ("SVTYPE" in header.info_keys or "CN" in header.format_keys)
 
 
 def read_vcf_copy_number(header: VcfHeader, tumour_sample: str | None, *, include_filtered: bool = False,
