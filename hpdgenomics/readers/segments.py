@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -80,8 +81,8 @@ def read_seg(path: str | Path, *, sample: str | None = None, log10: bool = False
         raise InputError(path, "this is a CNVkit .cns/.cnr table (no sample column): give it with --cns",
                          line=comments + 1)
     columns = _resolve(path, header, SEG_COLUMNS, comments + 1, ("sample", *REQUIRED))
-    _check_shape(path, comments, header)
     if "log2" not in columns and "cn" not in columns:
+        _check_shape(path, comments, header)  # a ragged row is still named first
         raise InputError(path, "no segment value column: expected one of seg.mean, Segment_Mean, log2, Seg.CN "
                          f"or a copy-number column (cn, Copy_Number); the header has {_shown(header)}",
                          line=comments + 1)
@@ -101,7 +102,6 @@ def read_cnvkit(path: str | Path, *, sample: str | None = None) -> SegmentFile:
     path = Path(path)
     comments, header = _header(path)
     columns = _resolve(path, header, CNVKIT_COLUMNS, comments + 1, (*REQUIRED, "log2"))
-    _check_shape(path, comments, header)
     frame = _read(path, comments, columns)
     name = sample or _cnvkit_stem(path)
     frame.insert(0, "sample", name)
@@ -165,8 +165,9 @@ def _shown(header: list[str]) -> str:
 def _read(path: Path, comments: int, columns: dict[str, str]) -> pd.DataFrame:
     """Read the needed columns as text, then convert, naming the first bad line when a value is not numeric."""
     fast = _read_arrow(path, comments, columns)
-    if fast is not None:
+    if fast is not None:  # pyarrow refuses ragged rows, so its success also means every row has the header's width
         return _mark_empty(path, fast)
+    _check_shape(path, comments, _header(path)[1])
     with path.open("rb") as probe:
         compression = "gzip" if probe.read(2) == GZIP_MAGIC else None
     try:
@@ -227,6 +228,9 @@ def _read_arrow(path: Path, comments: int, columns: dict[str, str]) -> pd.DataFr
     wanted = {ours: names[header.index(theirs)] for ours, theirs in columns.items()}
     with path.open("rb") as probe:
         gzipped = probe.read(2) == GZIP_MAGIC
+    typed = _read_arrow_typed(pa, pc, pacsv, path, gzipped, names, wanted, comments, len(columns))
+    if typed is not None:
+        return typed
     try:
         with pa.input_stream(str(path), compression="gzip" if gzipped else None) as stream:
             table = pacsv.read_csv(
@@ -267,6 +271,53 @@ def _read_arrow(path: Path, comments: int, columns: dict[str, str]) -> pd.DataFr
         return None
     result = pd.DataFrame(frame)
     result.insert(len(columns), "line", line)
+    return result
+
+
+_NUMERIC = ("start", "end", "log2", "cn", "marks", "weight")
+
+
+def _read_arrow_typed(pa: Any, pc: Any, pacsv: Any, path: Path, gzipped: bool, names: list[str],
+                      wanted: dict[str, str], comments: int, count: int) -> pd.DataFrame | None:
+    """The common case, converted while parsing: plain integers and numbers, the missing-value words as NaN, ids
+    as dictionaries (stripped once per distinct value). None when any value needs the text route (padding,
+    '100.0' as a position, anything pyarrow will not convert)."""
+    if len(set(wanted.values())) != len(wanted):
+        return None
+    types = {name: (pa.int64() if ours in ("start", "end") else pa.float64() if ours in _NUMERIC
+                    else pa.dictionary(pa.int32(), pa.string())) for ours, name in wanted.items()}
+    try:
+        with pa.input_stream(str(path), compression="gzip" if gzipped else None) as stream:
+            table = pacsv.read_csv(
+                stream, read_options=pacsv.ReadOptions(column_names=names, skip_rows=comments + 1),
+                parse_options=pacsv.ParseOptions(delimiter="\t", ignore_empty_lines=False),
+                convert_options=pacsv.ConvertOptions(
+                    include_columns=list(wanted.values()), column_types=types, null_values=sorted(_MISSING),
+                    strings_can_be_null=False, quoted_strings_can_be_null=False),
+            )
+    except (pa.ArrowException, OSError, EOFError, UnicodeDecodeError, ValueError):
+        return None
+    frame: dict[str, object] = {}
+    for ours, name in wanted.items():
+        column = table.column(name)
+        if ours in ("start", "end"):
+            if column.null_count:
+                return None
+            values = column.to_numpy()
+            if (values < 0).any() or (values > MAX_POSITION).any():
+                return None
+            frame[ours] = values.astype("int64")
+        elif ours in _NUMERIC:
+            frame[ours] = column.to_numpy().astype("float64")
+        else:
+            column = column.combine_chunks() if column.num_chunks != 1 else column.chunk(0)
+            stripped = pc.utf8_trim_whitespace(column.dictionary)
+            if pc.any(pc.equal(stripped, "")).as_py():
+                return None  # an empty id or an all-empty row: the text route numbers and reports it
+            frame[ours] = stripped.take(column.indices).to_pandas()
+    first_data_line = comments + 2
+    result = pd.DataFrame(frame)
+    result.insert(count, "line", np.arange(first_data_line, first_data_line + table.num_rows))
     return result
 
 
@@ -322,7 +373,9 @@ def _finish(path: Path, fmt: str, frame: pd.DataFrame, comments: int, sample: st
         raise InputError(path, f"chromosome {malformed[0]!r} is neither a GRCh37/GRCh38 chromosome (1-22, X, Y, MT, "
                          "with or without 'chr'; 23 and 24 for X and Y) nor a known unplaced, alternate or decoy "
                          "contig", line=line)
-    frame = frame.assign(chrom=frame["chrom"].map(spelling))
+    codes, uniques = pd.factorize(frame["chrom"])  # map each distinct contig once, not each row
+    frame = frame.assign(chrom=pd.Series(np.array([spelling[c] for c in uniques], dtype=object), dtype=frame["chrom"]
+                                         .dtype).take(codes).reset_index(drop=True).set_axis(frame.index))
     known = frame["chrom"].isin(KNOWN_CONTIGS)
     if not bins:
         _check_overlaps(path, frame[known & ~frame["empty"]])
