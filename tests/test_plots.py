@@ -37,7 +37,7 @@ def test_profile_and_panels(figures: Mapping[str, CopyNumberFigures], level: str
     assert figures.genome.startswith("<svg ") and figures.genome.endswith("</svg>")
     assert [p.band for p in figures.panels] == [band for band, _ in PANELS] == ["12q15", "1q32", "11q13", "7p11"]
     assert all(p.svg.startswith("<svg ") for p in figures.panels)
-    assert not figures.genome_wide and "genome-wide segment list" in figures.note
+    assert figures.genome_wide and figures.note == "Genome-wide profile of every segment of the input."
     for svg in all_svg(figures):
         assert "amplification ≥ 6" in svg and "deep deletion &lt; 0.5" in svg and "ploidy 2" in svg
         assert "<?xml" not in svg and "<!DOCTYPE" not in svg and "<metadata" not in svg and "http" not in svg
@@ -58,7 +58,12 @@ def test_genome_labels_amplified_genes_once_per_amplicon(figures: Mapping[str, C
 
 
 def test_data_come_from_the_document(reports: Mapping[str, SampleReport]) -> None:
-    document = reports["high"].document
+    full = reports["high"].document
+    listed = full["copy_number"]["segments"]["rows"]
+    assert {(s.chrom, s.start, s.end) for s in plot_data(full).segments} == {(r[0], r[1], r[2]) for r in listed}
+    # Without the genome-wide list (documents of earlier versions), the segments behind the gene calls are drawn.
+    document = copy.deepcopy(dict(full))
+    del document["copy_number"]["segments"]
     data = plot_data(document)
     parts = {(p["chrom"], p["start"], p["end"]) for g in document["copy_number"]["genes"] for p in g["parts"]}
     assert {(s.chrom, s.start, s.end) for s in data.segments} == parts
@@ -91,12 +96,14 @@ def test_nothing_to_draw(reports: Mapping[str, SampleReport]) -> None:
     discrete = copy.deepcopy(dict(reports["high"].document))
     for gene in discrete["copy_number"]["genes"]:
         gene.update(parts=[], copy_number=None, log2=None, chrom=None, start=None, end=None)
+    discrete["copy_number"]["segments"]["rows"] = []  # a discrete table lists no segments
     drawn = copy_number_figures(discrete)
     assert drawn.genome == "" and "without segments" in drawn.note
 
 
 def test_region_without_segments_says_not_assessed(reports: Mapping[str, SampleReport]) -> None:
     document = copy.deepcopy(dict(reports["high"].document))
+    del document["copy_number"]["segments"]  # only the segments behind the remaining gene calls are left
     document["copy_number"]["genes"] = [g for g in document["copy_number"]["genes"] if g["gene"] != "EGFR"
                                         and not g["gene"].startswith(("BRAF", "MET"))]
     panels = {p.band: p for p in copy_number_figures(document).panels}

@@ -181,7 +181,7 @@ def _decide(symbol: str, gene: Gene, parts: list[CopyNumberPart], limits: CopyNu
         start=deciding.start, end=deciding.end, fraction_covered=round(covered / span, 4) if span else None,
         focal=deciding.length <= limits.focal_max_bp, source=deciding.source,
         method=method + ("" if len(parts) == 1 else f"; {len(parts)} segments over the gene, called on {rule}"),
-        parts=tuple(parts),
+        parts=tuple(parts), gene_start=gene.gene_start, gene_end=gene.gene_end,
     )
 
 
@@ -235,6 +235,7 @@ def _call_bins(symbol: str, gene: Gene, rows: pd.DataFrame, limits: CopyNumberTh
         gene=symbol, state=state, copy_number=part.copy_number, log2=part.log2, chrom=gene.chrom, start=start,
         end=end, fraction_covered=round(min(covered, span) / span, 4) if span else None,
         focal=None, source=source, method=f"{method} ({len(rows)} bins)", parts=(part,),
+        gene_start=gene.gene_start, gene_end=gene.gene_end,
     )
 
 

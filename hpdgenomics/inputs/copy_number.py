@@ -7,7 +7,8 @@ kinds but no rules (it is given the genes to call).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import math
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -15,7 +16,15 @@ from hpdgenomics.copynumber.thresholds import SOURCES, ThresholdSet
 from hpdgenomics.errors import BuildMismatchError
 from hpdgenomics.genome.builds import BuildConflict, build_from_positions
 from hpdgenomics.genome.reference import Gene, load_genes
-from hpdgenomics.model import AlterationKind, CopyNumberCall, CopyNumberEvent, CoverageGap, GeneScope, ReadTally
+from hpdgenomics.model import (
+    AlterationKind,
+    CopyNumberCall,
+    CopyNumberEvent,
+    CopyNumberSegment,
+    CoverageGap,
+    GeneScope,
+    ReadTally,
+)
 from hpdgenomics.readers.vcf import VcfHeader, choose_tumour_sample, inspect_vcf
 
 if TYPE_CHECKING:  # the readers and the caller load pandas: imported where a copy-number input is read
@@ -36,6 +45,7 @@ class CopyNumberOptions:
     ploidy: float = DEFAULT_PLOIDY
     thresholds: ThresholdSet = field(default_factory=ThresholdSet)
     seg_log10: bool = False
+    keep_segments: bool = True  # carry each sample's genome-wide segments into its report (off for cohorts)
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -75,6 +85,7 @@ class SampleCopyNumber:
     basis: str
     gaps: tuple[CoverageGap, ...]
     tally: ReadTally | None
+    segments: tuple[CopyNumberSegment, ...] = ()
 
 
 def read_copy_number(kind: str, path: str | Path, *, sample: str | None, options: CopyNumberOptions,
@@ -150,7 +161,44 @@ def sample_copy_number(cn: CopyNumberInput, samples: list[str], build: str | Non
         cn.segments.frame, coordinates, options.thresholds, purity=options.purity, ploidy=options.ploidy,
         bins=cn.segments.bins, samples=samples, file_name=cn.path.name,
     )
-    return {s: _from_segments(cn, results[s], coordinates, build, options) for s in samples}
+    profiles = _genome_profiles(cn.segments, samples, options) if options.keep_segments else {}
+    return {s: replace(_from_segments(cn, results[s], coordinates, build, options), segments=profiles.get(s, ()))
+            for s in samples}
+
+
+def _genome_profiles(segments: SegmentFile, samples: list[str],
+                     options: CopyNumberOptions) -> dict[str, tuple[CopyNumberSegment, ...]]:
+    """Each sample's segments with copy number and state under the default thresholds (bins are not kept: a
+    CNVkit .cnr holds tens of thousands per sample, and the report's figures need segments)."""
+    from hpdgenomics.copynumber.absolute import absolute_copy_number, state_from_copy_number, state_from_log2
+
+    if segments.bins or segments.frame.empty:
+        return {}
+    wanted = set(samples)
+    frame = segments.frame[segments.frame["sample"].isin(wanted)]
+    limits = options.thresholds.default
+    has_cn = "cn" in frame.columns
+    log2 = frame["log2"].to_numpy(dtype=float) if "log2" in frame.columns else None
+    given_cn = frame["cn"].to_numpy(dtype=float) if has_cn else None
+    derived = absolute_copy_number(log2, options.purity, options.ploidy) if log2 is not None else None
+    rows: dict[str, list[CopyNumberSegment]] = {}
+    columns = zip(frame["sample"].tolist(), frame["chrom"].tolist(), frame["start"].tolist(), frame["end"].tolist(),
+                  strict=True)
+    for index, (sample, chrom, start, end) in enumerate(columns):
+        value = None if log2 is None or math.isnan(log2[index]) else float(log2[index])
+        copies = None
+        if given_cn is not None and not math.isnan(given_cn[index]):
+            copies = float(given_cn[index])
+            state = state_from_copy_number(copies, limits, options.ploidy)
+        elif derived is not None and value is not None:
+            copies = float(derived[index])
+            state = state_from_log2(copies, limits, options.ploidy)
+        else:
+            continue
+        rows.setdefault(sample, []).append(CopyNumberSegment(
+            str(chrom), int(start), int(end), None if value is None else round(value, 4),
+            None if copies is None else round(copies, 3), state))
+    return {sample: tuple(items) for sample, items in rows.items()}
 
 
 def _from_segments(cn: CopyNumberInput, result: GeneCalls, coordinates: dict[str, Gene | None], build: str,

@@ -245,7 +245,7 @@ def build_profile(target: SampleInputs, tumour_type: str | None, files: list[Inp
         coverage=coverage, qc=tuple(target.tallies), inputs=tuple(files),
         copy_number_events=cn.events if cn else (), copy_number_settings=cn_settings,
         tmb=tmb, msi=msi, clinical=clinical.values if clinical is not None else None,
-        rearrangements=tuple(target.rearrangements),
+        rearrangements=tuple(target.rearrangements), copy_number_segments=cn.segments if cn else (),
     )
 
 

@@ -93,12 +93,26 @@ class CopyNumberCall:
     source: str = ""
     method: str = ""  # how the state was reached, e.g. "log2 -> copy number (purity 0.4, ploidy 2)"
     parts: tuple[CopyNumberPart, ...] = ()
+    gene_start: int | None = None  # the gene's span on its chromosome (0-based half-open), when segments placed it
+    gene_end: int | None = None
 
     @property
     def label(self) -> str:
         """Short human label, e.g. "amplification (copy number 14)"."""
         state = self.state.value.replace("_", " ")
         return f"{state} (copy number {self.copy_number:g})" if self.copy_number is not None else state
+
+
+@dataclass(frozen=True, slots=True)
+class CopyNumberSegment:
+    """One segment of the genome-wide profile (for the report's figures), 0-based half-open."""
+
+    chrom: str
+    start: int
+    end: int
+    log2: float | None
+    copy_number: float | None
+    state: CopyNumberState
 
 
 @dataclass(frozen=True, slots=True)

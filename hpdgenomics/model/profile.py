@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from hpdgenomics.model.alterations import CopyNumberCall, CopyNumberEvent, Rearrangement, SmallVariant
+from hpdgenomics.model.alterations import (
+    CopyNumberCall,
+    CopyNumberEvent,
+    CopyNumberSegment,
+    Rearrangement,
+    SmallVariant,
+)
 from hpdgenomics.model.biomarkers import ClinicalValues, Microsatellites, TumourMutationalBurden
 from hpdgenomics.model.coverage import Coverage
 from hpdgenomics.model.qc import ReadTally
@@ -27,6 +33,7 @@ class SampleProfile:
     msi: Microsatellites | None = None
     clinical: ClinicalValues | None = None
     rearrangements: tuple[Rearrangement, ...] = ()
+    copy_number_segments: tuple[CopyNumberSegment, ...] = ()  # the genome-wide profile, for the report's figures
 
     def biomarkers(self) -> tuple[TumourMutationalBurden | Microsatellites, ...]:
         """The sample-level biomarkers that have a value."""

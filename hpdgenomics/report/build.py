@@ -78,7 +78,7 @@ def build_report(
             ],
         },
         "findings": [_finding(f) for f in sorted(evaluation.findings, key=_finding_order)],
-        "not_assessed": [_not_assessed(gap) for gap in evaluation.not_assessed],
+        "not_assessed": [_not_assessed(gap, ruleset) for gap in evaluation.not_assessed],
         "biomarkers": _biomarkers(profile, evaluation, ruleset),
         "clinical_factors": _clinical_factors(profile, evaluation.clinical_factors),
         "coverage": {
@@ -223,7 +223,7 @@ def _copy_number(c: CopyNumberCall) -> dict[str, Any]:
     return {
         "gene": c.gene, "state": c.state.value, "copy_number": c.copy_number, "log2": c.log2, "chrom": c.chrom,
         "start": c.start, "end": c.end, "fraction_covered": c.fraction_covered, "focal": c.focal,
-        "source": c.source, "method": c.method,
+        "source": c.source, "method": c.method, "gene_start": c.gene_start, "gene_end": c.gene_end,
         "parts": [
             {"chrom": p.chrom, "start": p.start, "end": p.end, "overlap_bp": p.overlap_bp, "state": p.state.value,
              "copy_number": p.copy_number, "log2": p.log2, "source": p.source}
@@ -248,6 +248,11 @@ def _copy_number_section(profile: SampleProfile) -> dict[str, Any]:
             {"gene": gap.gene, "reason": gap.reason}
             for gap in coverage.gaps if gap.kind is AlterationKind.COPY_NUMBER
         ],
+        "segments": {
+            "columns": ["chrom", "start", "end", "log2", "copy_number", "state"],
+            "rows": [[s.chrom, s.start, s.end, s.log2, s.copy_number, s.state.value]
+                     for s in profile.copy_number_segments],
+        },
     }
 
 
@@ -273,9 +278,10 @@ def _therapy(t: TherapyOption) -> dict[str, Any]:
     }
 
 
-def _not_assessed(gap: NotAssessed) -> dict[str, Any]:
+def _not_assessed(gap: NotAssessed, ruleset: RuleSet) -> dict[str, Any]:
+    categories = {rule.category for rule in (ruleset.get(rule_id) for rule_id in gap.rule_ids) if rule is not None}
     return {"gene": gap.gene, "alteration_class": gap.alteration_class, "kind": gap.kind, "reason": gap.reason,
-            "rule_ids": list(gap.rule_ids)}
+            "rule_ids": list(gap.rule_ids), "categories": [c for c in CATEGORIES if c in categories]}
 
 
 def _qc(profile: SampleProfile) -> dict[str, Any]:

@@ -164,7 +164,9 @@ def _listed_segments(listed: Any) -> list[Segment] | None:
         records: Iterable[Mapping[str, Any]] = (dict(zip(columns, row, strict=False)) for row in listed.get("rows", ()))
     else:
         records = listed
-    return [_segment(r) for r in records if r.get("chrom") is not None and r.get("start") is not None]
+    segments = [_segment(r) for r in records if r.get("chrom") is not None and r.get("start") is not None]
+    # An empty list means the input had no segments to list (discrete calls, CNVkit bins): fall back to the parts.
+    return segments or None
 
 
 def _part_segments(genes: Iterable[Mapping[str, Any]]) -> list[Segment]:
