@@ -67,3 +67,13 @@ def test_truncated_gzip_is_refused(tmp_path: Path) -> None:
     source.write_text("chromosome\tstart\tend\tgene\tlog2\tprobes\n" + body)
     broken = truncated_gzip(source, tmp_path / "long.cns.gz")
     expect_error(lambda: read_cnvkit(broken), InputError, broken, None, "compressed data is corrupt or truncated")
+
+
+@pytest.mark.parametrize("value", ["inf", "-inf", "nan", "3.402823466e+38"])
+def test_positions_that_are_not_finite_or_too_large(value: str, tmp_path: Path) -> None:
+    # found by scripts/fuzz.py: numpy warned (an error under the test suite) on inf % 1 and on casting 3.4e38
+    path = tmp_path / "odd.cns"
+    path.write_text(f"chromosome\tstart\tend\tgene\tlog2\tprobes\nchr1\t100\t{value}\t-\t0.1\t9\n")
+    with pytest.raises(InputError, match="column end: expected") as caught:
+        read_cnvkit(path)
+    assert caught.value.line == 2
