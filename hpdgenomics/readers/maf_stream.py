@@ -228,10 +228,9 @@ class _State:
         from hpdgenomics.readers import maf
 
         indices = pa.array(kept)
-        picked = {name: column.take(indices).to_pylist() for name, column in table.items()}
-        names = list(picked)
-        for offset, values in enumerate(zip(*(picked[name] for name in names), strict=True)):
-            record = dict(zip(names, values, strict=True))
+        names = list(table)
+        rows = pa.table([table[name].take(indices) for name in names], names=names).to_pylist()
+        for offset, record in enumerate(rows):
             k = int(kept[offset])
             where = f"{self.path.name}:{first_data_line + row + k}"
             self.variants.setdefault(int(sample_codes[k]), []).append(maf.kept_variant(record, where, protein_columns))

@@ -351,7 +351,14 @@ def _read_record(
         if counts_for_tmb and tmb is not None:
             tmb.unclassified += 1
         return
-    entries = _parse_annotation(key, str(value), header)
+    text = str(value)
+    if key == "CSQ" and genes is not None and not counts_for_tmb:
+        # Parse only the entries of the genes asked for: a VEP record lists every transcript of every gene near it.
+        text, named = _csq_for_genes(text, header, genes)
+        entries = _parse_annotation(key, text, header) if text else []
+    else:
+        entries = _parse_annotation(key, text, header)
+        named = bool(entries)
     made = []
     for alt_index, alt in enumerate(record.ALT):
         if alt in (".", "*"):
@@ -378,10 +385,31 @@ def _read_record(
     if made:
         result.variants.extend(made)
         tally.keep()
-    elif not entries:
+    elif not named:
         tally.skip(SKIP_NO_GENE)
     else:
         tally.skip(SKIP_NOT_RULE_GENE if genes is not None else SKIP_NO_GENE)
+
+
+def _csq_for_genes(value: str, header: VcfHeader, genes: frozenset[str]) -> tuple[str, bool]:
+    """The CSQ entries whose gene (SYMBOL, else Gene, as :func:`ann.parse_csq` reads it) is one of ``genes``, joined
+    again; and whether any entry names a gene at all (which decides the skip reason when none is kept)."""
+    fields = header.annotation_fields or ()
+    symbol = fields.index("SYMBOL") if "SYMBOL" in fields else None
+    gene_id = fields.index("Gene") if "Gene" in fields else None
+    if symbol is None and gene_id is None:
+        return "", False
+    depth = max(i for i in (symbol, gene_id) if i is not None) + 1
+    kept, named = [], False
+    for entry in value.split(","):
+        parts = entry.split("|", depth)
+        name = (parts[symbol] if symbol is not None and symbol < len(parts) else "") or (
+            parts[gene_id] if gene_id is not None and gene_id < len(parts) else "")
+        if name:
+            named = True
+            if name in genes:
+                kept.append(entry)
+    return ",".join(kept), named
 
 
 def _refuse_undeclared_annotation(record: Any, where: str, header: VcfHeader) -> None:
