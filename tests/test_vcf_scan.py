@@ -187,3 +187,18 @@ def test_tmb_counting_still_reads_every_record() -> None:
     header = inspect_vcf(VCF / "luad_mutect2_vep.vcf")
     result = read_vcf(header, "TUMOR_LUAD1", genes=RULE_GENES, regions=REGIONS, tmb=TmbCount(regions=None))
     assert result.mode == "stream"
+
+
+def test_a_repeated_record_is_read_each_time_by_region_and_by_scan(tmp_path: Path) -> None:
+    text = (VCF / "luad_mutect2_vep.vcf").read_text()
+    egfr = next(line for line in text.splitlines() if line.startswith("chr7\t55191822"))
+    plain = tmp_path / "repeated.vcf"
+    plain.write_text(text.replace(egfr + "\n", egfr + "\n" + egfr + "\n"))
+    indexed = tmp_path / "repeated.vcf.gz"
+    pysam.tabix_index(str(plain), preset="vcf", force=True, keep_original=True)
+    assert indexed.exists()
+    by_region = _read(indexed, regions=REGIONS)
+    scanned = _read(plain, regions=REGIONS)
+    assert by_region.mode == "region" and scanned.mode == "scan"
+    for result in (by_region, scanned):
+        assert [v.gene for v in result.variants].count("EGFR") == 2 and result.tally.read == 7

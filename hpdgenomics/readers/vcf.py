@@ -292,8 +292,8 @@ def _records(vcf: Any, header: VcfHeader) -> Iterator[tuple[Any, str]]:
 def _records_by_region(vcf: Any, header: VcfHeader, regions: list[tuple[str, int, int]]) -> Iterator[tuple[Any, str]]:
     name = header.path.name
     known = set(vcf.seqnames)
-    seen: set[tuple[str, int, str, str]] = set()
-    for chrom, start, end in regions:
+    seen: dict[tuple[str, int, str, str], int] = {}  # record -> the region it was first read from
+    for number, (chrom, start, end) in enumerate(regions):
         contig = _file_contig(chrom, known, header.uses_chr_prefix)
         if contig is None:
             continue
@@ -303,9 +303,8 @@ def _records_by_region(vcf: Any, header: VcfHeader, regions: list[tuple[str, int
             region_records = list(vcf(f"{contig}:{start}-{end}"))
         for record in region_records:
             key = (record.CHROM, record.POS, record.REF, ",".join(record.ALT))
-            if key in seen:  # a record overlapping two regions is read once
-                continue
-            seen.add(key)
+            if seen.setdefault(key, number) != number:  # a record overlapping two regions is read once; a line
+                continue  # repeated in the file is read (and counted) each time, as a streamed read does
             yield record, f"{name}:{record.CHROM}:{record.POS}"
 
 
