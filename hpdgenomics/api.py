@@ -205,7 +205,8 @@ def read_profiles(
                                  reference_fasta=None if reference_fasta is None else Path(reference_fasta))]
         files.append(InputFile(str(vcf), "vcf", sha256_of(vcf)))
     elif maf is not None:
-        inputs = read_maf_input(Path(maf), genes, requested_build, sample, include_filtered, include_germline)
+        inputs = read_maf_input(Path(maf), genes, requested_build, sample, include_filtered, include_germline,
+                                tmb_regions=panel_regions, count_tmb=panel is not None)
         if sample_id is not None and len(inputs) == 1:
             inputs[0].sample_id = sample_id
         files.append(InputFile(str(maf), "maf", sha256_of(maf)))

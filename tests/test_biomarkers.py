@@ -141,3 +141,21 @@ def test_clinical_factors_are_listed_apart_and_never_set_the_level() -> None:
 def test_without_a_sheet_every_clinical_factor_is_unknown() -> None:
     section = annotate(vcf=LUAD_VCF, tumour_type="LUAD").document["clinical_factors"]
     assert not section["given"] and {f["present"] for f in section["factors"]} == {None}
+
+
+GDC_MAF = TEST_DATA / "maf" / "gdc_two_samples.maf"
+
+
+@pytest.mark.parametrize("maf", [GDC_MAF, GDC_MAF.with_suffix(".maf.gz")])  # the careful and the streamed reader
+def test_tmb_from_a_maf_counts_every_sample(maf: Path) -> None:
+    # TCGA-05-4244: EGFR, STK11, TP53 count; the germline BRCA2 and the silent TTN do not.
+    # TCGA-50-5932: KRAS and KEAP1 count; the PIK3CA row FILTERed as panel_of_normals does not.
+    reports = {r.sample_id: r.document["biomarkers"]["tmb"] for r in annotate_samples(maf=maf, panel_size_mb=0.25)}
+    assert {s: (t["variants_counted"], t["value"], t["status"]) for s, t in reports.items()} == {
+        "TCGA-05-4244-01A-01D-1105-08": (3, 12.0, "high"), "TCGA-50-5932-01A-11D-1753-08": (2, 8.0, "not_high")}
+
+
+def test_tmb_from_a_maf_inside_a_panel_bed() -> None:
+    reports = {r.sample_id: r.document["biomarkers"]["tmb"] for r in annotate_samples(maf=GDC_MAF, panel_bed=PANEL)}
+    assert reports["TCGA-05-4244-01A-01D-1105-08"]["variants_counted"] == 3  # EGFR, TP53, STK11 lie in the panel
+    assert reports["TCGA-50-5932-01A-11D-1753-08"]["variants_counted"] == 0  # KRAS and KEAP1 do not

@@ -120,6 +120,23 @@ def test_streamed_fast_path_gives_the_careful_paths_result(name: str, options: d
         assert sample.variants == careful.samples[barcode].variants
 
 
+@pytest.mark.parametrize("name", ["gdc_two_samples.maf", "cbioportal_minimal_crlf_bom.maf"])
+@pytest.mark.parametrize("regions", [None, TEST_DATA / "panel" / "luad_panel_grch38.bed"])
+def test_both_paths_count_the_same_tmb(name: str, regions: Path | None) -> None:
+    from hpdgenomics.model.qc import TmbCount
+    from hpdgenomics.readers.bed import read_bed
+
+    if regions is not None and name.startswith("cbioportal"):
+        pytest.skip("the minimal cBioPortal MAF has no positions to place in a BED")
+    template = TmbCount(regions=read_bed(regions) if regions is not None else None)
+    fast, careful = _both(MAF / name, sample=None, include_germline=True, include_filtered=True, genes=GENES,
+                          tmb=template)
+    assert fast is not None
+    counts = {barcode: s.tmb.counted for barcode, s in fast.samples.items()}
+    assert counts == {barcode: s.tmb.counted for barcode, s in careful.samples.items()}
+    assert any(counts.values())
+
+
 @pytest.mark.parametrize("name", ["short_row.maf", "end_before_start.maf", "non_numeric_start_position.maf",
                                   "past_grch37_chromosome_end.maf", "hg18_ncbi36_rows.maf"])
 def test_malformed_files_are_left_to_the_careful_path(name: str) -> None:

@@ -259,14 +259,15 @@ def _tmb(target: SampleInputs, panel: PanelSize | None) -> tuple[TumourMutationa
         return None, ("no TMB in the inputs: give a clinical sheet with TMB, or --panel-size-mb / --panel-bed to "
                       "compute it from the small variants")
     if count is None:
-        return None, "TMB can only be computed from a VCF of this tumour (give TMB in a clinical sheet for MAFs)"
+        return None, ("TMB is computed from small variants, and this sample has no small-variant input (give TMB "
+                      "in a clinical sheet)")
     if count.unclassified:
         return None, (f"{count.unclassified} PASS record(s) inside the panel carry no annotation, so they cannot be "
                       "told non-synonymous or not: TMB would be too low and is not computed")
     value = count.counted / panel.megabases
     method = (f"{count.counted} non-synonymous coding variant(s) (missense, nonsense, frameshift, splice site, "
-              f"in-frame, start/stop lost; FILTER PASS; one per ALT allele) / {panel.megabases:g} Mb ({panel.basis}); "
-              "computed by hpdgenomics, not an FDA-approved TMB test")
+              f"in-frame, start/stop lost; somatic, FILTER PASS; one per ALT allele or MAF row) / "
+              f"{panel.megabases:g} Mb ({panel.basis}); computed by hpdgenomics, not an FDA-approved TMB test")
     return TumourMutationalBurden(value, "computed from small variants", method, count.counted,
                                   panel.megabases), None
 

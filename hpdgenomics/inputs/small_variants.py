@@ -190,11 +190,12 @@ def file_stem(path: Path) -> str:
 
 def read_maf_input(
     path: Path, genes: frozenset[str], requested_build: str | None, sample: str | None, include_filtered: bool,
-    include_germline: bool,
+    include_germline: bool, tmb_regions: Regions | None = None, count_tmb: bool = False,
 ) -> list[SampleInputs]:
-    """One :class:`SampleInputs` per Tumor_Sample_Barcode of a MAF (only ``sample`` when given)."""
+    """One :class:`SampleInputs` per Tumor_Sample_Barcode of a MAF (only ``sample`` when given); with
+    ``count_tmb`` each sample's mutations are counted for TMB (inside ``tmb_regions`` when given)."""
     result = read_maf(path, sample=sample, include_germline=include_germline, include_filtered=include_filtered,
-                      genes=genes)
+                      genes=genes, tmb=TmbCount(regions=tmb_regions) if count_tmb else None)
     if not result.samples:
         raise InputError(path, "the MAF has a header but no data rows")
     if requested_build is not None and result.build is not None and result.build != requested_build:
@@ -213,5 +214,5 @@ def read_maf_input(
             raise InputError(path, "a row has an empty Tumor_Sample_Barcode")
         tallies = [maf_sample.tally] if maf_sample.tally is not None else []
         inputs.append(SampleInputs(sample_id=barcode, variants=maf_sample.variants, tallies=tallies,
-                                   coverage=coverage, build=build, build_basis=basis))
+                                   coverage=coverage, build=build, build_basis=basis, tmb_count=maf_sample.tmb))
     return inputs

@@ -23,8 +23,8 @@ from hpdgenomics.genome.builds import (
 )
 from hpdgenomics.model.alterations import Origin, SmallVariant
 from hpdgenomics.model.protein import parse_protein_change
-from hpdgenomics.model.qc import ReadTally
-from hpdgenomics.model.vocab import class_of_maf_classification
+from hpdgenomics.model.qc import ReadTally, TmbCount
+from hpdgenomics.model.vocab import NON_SYNONYMOUS, class_of_maf_classification
 from hpdgenomics.readers.text import GZIP_MAGIC, first_ragged_line, open_text
 
 REQUIRED = ("Hugo_Symbol", "Tumor_Sample_Barcode", "Variant_Classification")
@@ -50,6 +50,7 @@ class MafSample:
     sample_id: str
     variants: list[SmallVariant] = field(default_factory=list)
     tally: ReadTally | None = None
+    tmb: TmbCount | None = None  # mutations counted for TMB (when asked for)
 
 
 @dataclass
@@ -69,24 +70,29 @@ def read_maf(
     include_germline: bool = False,
     include_filtered: bool = False,
     genes: frozenset[str] | None = None,
+    tmb: TmbCount | None = None,
 ) -> MafResult:
-    """Read a MAF; with ``sample`` only that Tumor_Sample_Barcode is returned (absent → SampleSelectionError)."""
+    """Read a MAF; with ``sample`` only that Tumor_Sample_Barcode is returned (absent → SampleSelectionError).
+
+    ``tmb`` (its regions; counts start at 0) asks for every sample's TMB count: non-synonymous rows (any gene),
+    not Germline, FILTER PASS, inside the regions when given, whatever ``include_*`` keep for the rules.
+    """
     path = Path(path)
     comment_lines, header = _header(path)
     canonical = _resolve_columns(path, header, comment_lines + 1)
     from hpdgenomics.readers.maf_stream import read_streamed  # the fast path; None leaves the file to the one below
 
     streamed = read_streamed(path, comment_lines, header, canonical, sample=sample, include_germline=include_germline,
-                             include_filtered=include_filtered, genes=genes)
+                             include_filtered=include_filtered, genes=genes, tmb=tmb)
     if streamed is not None:
         return streamed
     return _read_carefully(path, comment_lines, header, canonical, sample=sample, include_germline=include_germline,
-                           include_filtered=include_filtered, genes=genes)
+                           include_filtered=include_filtered, genes=genes, tmb=tmb)
 
 
 def _read_carefully(
     path: Path, comment_lines: int, header: list[str], canonical: dict[str, str], *, sample: str | None,
-    include_germline: bool, include_filtered: bool, genes: frozenset[str] | None,
+    include_germline: bool, include_filtered: bool, genes: frozenset[str] | None, tmb: TmbCount | None = None,
 ) -> MafResult:
     """Read with pandas, row by row: slower, and the path that names the line of anything malformed."""
     ragged = first_ragged_line(path, comment_lines + 1, len(header))
@@ -115,6 +121,10 @@ def _read_carefully(
         target = result.samples.setdefault(barcode, MafSample(barcode))
         if target.tally is None:
             target.tally = ReadTally(path=str(path), unit=f"MAF rows of sample {barcode}" if barcode else "MAF rows")
+            if tmb is not None:
+                target.tmb = TmbCount(regions=tmb.regions)
+        if target.tmb is not None and _counts_for_tmb(record, target.tmb):
+            target.tmb.counted += 1
         _read_row(record, f"{path.name}:{first_data_line + offset}", target, protein_columns,
                   include_germline, include_filtered, genes)
     for maf_sample in result.samples.values():
@@ -153,6 +163,18 @@ def _read_row(
         return
     tally.keep()
     target.variants.append(kept_variant(record, where, protein_columns))
+
+
+def _counts_for_tmb(record: dict[str, Any], tmb: TmbCount) -> bool:
+    """A non-synonymous, somatic, PASS row inside the TMB regions (any gene)."""
+    if (record.get("Mutation_Status") or "").strip().lower() == "germline":
+        return False
+    if ((record.get("FILTER") or "PASS").strip() or "PASS") not in ("PASS", "."):
+        return False
+    if class_of_maf_classification(record["Variant_Classification"] or "") not in NON_SYNONYMOUS:
+        return False
+    chrom = (record.get("Chromosome") or "").strip()
+    return tmb.inside(normalise_contig(chrom), _int(record.get("Start_Position")))
 
 
 def kept_variant(record: dict[str, Any], where: str, protein_columns: list[str]) -> SmallVariant:

@@ -27,8 +27,8 @@ from hpdgenomics.genome.builds import (
     normalise_build_name,
     normalise_contig,
 )
-from hpdgenomics.model.qc import ReadTally
-from hpdgenomics.model.vocab import class_of_maf_classification
+from hpdgenomics.model.qc import ReadTally, TmbCount
+from hpdgenomics.model.vocab import NON_SYNONYMOUS, class_of_maf_classification
 from hpdgenomics.readers.text import GZIP_MAGIC
 
 if TYPE_CHECKING:
@@ -50,7 +50,7 @@ class _Refused(Exception):
 
 def read_streamed(
     path: Path, comment_lines: int, header: list[str], columns: dict[str, str], *, sample: str | None,
-    include_germline: bool, include_filtered: bool, genes: frozenset[str] | None,
+    include_germline: bool, include_filtered: bool, genes: frozenset[str] | None, tmb: TmbCount | None = None,
 ) -> MafResult | None:
     """Read ``path`` like :func:`hpdgenomics.readers.maf.read_maf`, or return None to leave it to the careful path.
 
@@ -65,14 +65,14 @@ def read_streamed(
         return None
     try:
         return _read(np, pa, pacsv, path, comment_lines, header, columns, sample, include_germline,
-                     include_filtered, genes)
+                     include_filtered, genes, tmb)
     except (_Refused, pa.ArrowException, UnicodeDecodeError, OSError, EOFError, ValueError):
         return None
 
 
 def _read(np: Any, pa: Any, pacsv: Any, path: Path, comment_lines: int, header: list[str], columns: dict[str, str],
           sample: str | None, include_germline: bool, include_filtered: bool,
-          genes: frozenset[str] | None) -> MafResult:
+          genes: frozenset[str] | None, tmb: TmbCount | None) -> MafResult:
     from hpdgenomics.readers import maf
 
     position = {name: header.index(spelling) for name, spelling in columns.items()}
@@ -88,7 +88,7 @@ def _read(np: Any, pa: Any, pacsv: Any, path: Path, comment_lines: int, header: 
                                            strings_can_be_null=False, quoted_strings_can_be_null=False,
                                            null_values=[], true_values=[], false_values=[])
     protein_columns = [c for c in maf.PROTEIN_COLUMNS if c in columns]
-    state = _State(np, path, sample, include_germline, include_filtered, genes)
+    state = _State(np, path, sample, include_germline, include_filtered, genes, tmb)
     first_data_line = comment_lines + 2
     with _Stream(pa, path) as stream:
         reader = pacsv.open_csv(stream, read_options=read_options, parse_options=parse_options,
@@ -139,8 +139,11 @@ class _State:
     """Counts per sample and reason, the kept rows' variants, and what the whole-file checks need."""
 
     def __init__(self, np: Any, path: Path, sample: str | None, include_germline: bool, include_filtered: bool,
-                 genes: frozenset[str] | None) -> None:
+                 genes: frozenset[str] | None, tmb: TmbCount | None = None) -> None:
         self.path = path
+        self.tmb = tmb  # a template: its regions; one count per sample is kept in tmb_counts
+        self.tmb_counts = np.zeros(0, dtype=np.int64)
+        self._nonsyn_cache: dict[str, bool] = {}
         self.sample = sample
         self.include_germline = include_germline
         self.include_filtered = include_filtered
@@ -201,6 +204,8 @@ class _State:
         else:
             mine = np.ones(n, dtype=bool)
         np.add.at(self.counts, (sample_codes[mine], reason[mine]), 1)
+        if self.tmb is not None:
+            self._count_tmb(np, table, n, sample_codes, class_values, class_index, blank, mine)
         for k in np.flatnonzero(unknown & mine).tolist():
             value = class_values[class_index[k]]
             notes = self.unknown_notes.setdefault(int(sample_codes[k]), [])
@@ -210,6 +215,36 @@ class _State:
         kept = np.flatnonzero((reason == KEPT) & mine)
         if len(kept):
             self._keep(pa, table, kept, sample_codes, row, first_data_line, protein_columns)
+
+    def _count_tmb(self, np: Any, table: dict[str, Any], n: int, sample_codes: Any, class_values: list[str],
+                   class_index: Any, blank: Any, mine: Any) -> None:
+        """Per sample: non-synonymous rows, somatic (not Germline), FILTER PASS, inside the panel regions."""
+        if len(self.tmb_counts) < len(self.codes):
+            self.tmb_counts = np.concatenate([self.tmb_counts, np.zeros(len(self.codes) - len(self.tmb_counts),
+                                                                        np.int64)])
+        nonsyn = np.array([self._nonsynonymous(v) for v in class_values], dtype=bool)[class_index] & ~blank & mine
+        if "Mutation_Status" in table:
+            values, index = _dictionary(np, table["Mutation_Status"])
+            nonsyn &= ~np.array([v.strip().lower() == "germline" for v in values], dtype=bool)[index]
+        if "FILTER" in table:
+            values, index = _dictionary(np, table["FILTER"])
+            nonsyn &= np.array([(v.strip() or "PASS") in ("PASS", ".") for v in values], dtype=bool)[index]
+        assert self.tmb is not None
+        if self.tmb.regions is not None:
+            if "Chromosome" not in table or "Start_Position" not in table:
+                raise _Refused  # the careful path counts row by row (and finds no position to place)
+            chroms = table["Chromosome"].to_pylist()
+            starts = table["Start_Position"].to_pylist()
+            for k in np.flatnonzero(nonsyn).tolist():
+                position = starts[k].strip()
+                nonsyn[k] = position.isdigit() and self.tmb.inside(chroms[k].strip(), int(position))
+        np.add.at(self.tmb_counts, sample_codes[nonsyn], 1)
+
+    def _nonsynonymous(self, value: str) -> bool:
+        known = self._nonsyn_cache.get(value)
+        if known is None:
+            known = self._nonsyn_cache[value] = class_of_maf_classification(value) in NON_SYNONYMOUS
+        return known
 
     def _code(self, barcode: str) -> int:
         code = self.codes.get(barcode)
@@ -328,7 +363,12 @@ class _State:
             tally.notes.extend(self.unknown_notes.get(code, []))
             if self.other_rows:
                 tally.notes.append(f"{self.other_rows} rows of other samples in this file were not read for it")
-            result.samples[barcode] = maf.MafSample(barcode, variants=self.variants.get(code, []), tally=tally)
+            count = None
+            if self.tmb is not None:
+                counted = int(self.tmb_counts[code]) if code < len(self.tmb_counts) else 0
+                count = TmbCount(regions=self.tmb.regions, counted=counted)
+            result.samples[barcode] = maf.MafSample(barcode, variants=self.variants.get(code, []), tally=tally,
+                                                    tmb=count)
         return result
 
 
