@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from math import isfinite
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -145,6 +146,9 @@ def _parts(symbol: str, gene: Gene, hit: np.ndarray, starts: np.ndarray, ends: n
     """One :class:`CopyNumberPart` per hit row, as ``_call_parts`` makes them (the same state and rounding)."""
     overlap = (np.minimum(ends[hit], gene.gene_end) - np.maximum(starts[hit], gene.gene_start)).tolist()
     states: dict[tuple[float, bool], CopyNumberState] = {}
+    # Segment values repeat across thousands of samples: round each distinct value once (as _round does).
+    rounded_cn: dict[float, float | None] = {}
+    rounded_log2: dict[float, float | None] = {}
     parts = []
     for k, (start, end, cn, from_cn, log2, line) in enumerate(zip(
             starts[hit].tolist(), ends[hit].tolist(), copies[hit].tolist(), given[hit].tolist(), log2s[hit].tolist(),
@@ -153,17 +157,32 @@ def _parts(symbol: str, gene: Gene, hit: np.ndarray, starts: np.ndarray, ends: n
         state = states.get(key)
         if state is None:
             state = states[key] = _part_state(cn, from_cn, limits, ploidy)
-        # round() on finite floats is what _round does; inlined because it runs for every part
+        copy_number = rounded_cn.get(cn, _UNSET) if cn else _UNSET  # 0.0 and -0.0 share a key: not cached
+        if copy_number is _UNSET:
+            copy_number = rounded_cn[cn] = round(cn, 2) if isfinite(cn) else None
+        log2_value = rounded_log2.get(log2, _UNSET) if log2 else _UNSET
+        if log2_value is _UNSET:
+            log2_value = rounded_log2[log2] = round(log2, 4) if isfinite(log2) else None
         parts.append(CopyNumberPart(chrom=gene.chrom, start=start, end=end, overlap_bp=overlap[k], state=state,
-                                    copy_number=round(cn, 2) if isfinite(cn) else None,
-                                    log2=round(log2, 4) if isfinite(log2) else None, source=f"{file_name}:{line}"))
+                                    copy_number=copy_number, log2=log2_value, source=f"{file_name}:{line}"))
     return parts
+
+
+_UNSET: Any = object()
 
 
 def _decide(symbol: str, gene: Gene, parts: list[CopyNumberPart], limits: CopyNumberThresholds,
             method: str) -> CopyNumberCall:
     """The gene's call from its parts (already ordered by start): the rule of the module docstring."""
     span = gene.gene_end - gene.gene_start
+    if len(parts) == 1:  # the common case: one segment over the whole gene decides under every branch below
+        part = parts[0]
+        return CopyNumberCall(
+            gene=symbol, state=part.state, copy_number=part.copy_number, log2=part.log2, chrom=gene.chrom,
+            start=part.start, end=part.end, fraction_covered=round(min(part.overlap_bp, span) / span, 4) if span
+            else None, focal=part.end - part.start <= limits.focal_max_bp, source=part.source, method=method,
+            parts=(part,), gene_start=gene.gene_start, gene_end=gene.gene_end,
+        )
     amplified = [p for p in parts if p.state is CopyNumberState.AMPLIFICATION]
     deleted = [p for p in parts if p.state is CopyNumberState.DEEP_DELETION]
     if amplified:
