@@ -145,3 +145,31 @@ def test_random_seg_bodies_parse_or_raise_input_error(tmp_path: Path, lines: lis
     for tally in seg.tallies.values():
         assert tally.balanced
     assert (seg.frame["end"] >= seg.frame["start"] - 1).all()
+
+
+@pytest.mark.parametrize("name", ["mdm2_cdk4_amp_two_samples.seg", "gistic_columns_chr_prefix_crlf.seg",
+                                  "mdm2_split_mdm4_uncovered.seg", "tumour_mdm2_amp.call.cns", "tumour_bins.cnr",
+                                  "non_numeric_mean.seg"])
+def test_pyarrow_reading_gives_the_pandas_reading(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    import pandas as pd
+
+    from hpdgenomics.readers import segments
+
+    path = TEST_DATA / "copy_number" / name
+    read = read_seg if path.suffix == ".seg" else read_cnvkit
+    try:
+        fast = read(path)
+    except InputError as error:
+        fast = error
+    monkeypatch.setattr(segments, "_read_arrow", lambda *args: None)  # the pandas reading only
+    try:
+        careful = read(path)
+    except InputError as error:
+        careful = error
+    if isinstance(careful, InputError):
+        assert str(fast) == str(careful)
+        return
+    assert not isinstance(fast, InputError)
+    pd.testing.assert_frame_equal(fast.frame, careful.frame)
+    assert fast.samples == careful.samples
+    assert {s: t.to_dict() for s, t in fast.tallies.items()} == {s: t.to_dict() for s, t in careful.tallies.items()}

@@ -202,3 +202,15 @@ def test_a_repeated_record_is_read_each_time_by_region_and_by_scan(tmp_path: Pat
     assert by_region.mode == "region" and scanned.mode == "scan"
     for result in (by_region, scanned):
         assert [v.gene for v in result.variants].count("EGFR") == 2 and result.tally.read == 7
+
+
+def test_csq_entries_of_other_genes_are_skipped_with_the_same_reasons() -> None:
+    from hpdgenomics.readers.vcf import SKIP_NO_GENE
+
+    everything = _read(VCF / "luad_mutect2_vep.vcf", include_filtered=True)
+    only_egfr = read_vcf(inspect_vcf(VCF / "luad_mutect2_vep.vcf"), "TUMOR_LUAD1", genes=frozenset({"EGFR"}),
+                         include_filtered=True)
+    assert [v.gene for v in only_egfr.variants] == ["EGFR"]
+    assert only_egfr.tally.skipped == {SKIP_NOT_RULE_GENE: 5} and only_egfr.tally.balanced
+    assert [v for v in everything.variants if v.gene == "EGFR"] == only_egfr.variants
+    assert SKIP_NO_GENE not in everything.tally.skipped
