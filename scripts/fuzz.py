@@ -3,6 +3,7 @@
     python scripts/fuzz.py                          # every parser, 10 minutes each, two at a time
     python scripts/fuzz.py --seconds 60 vcf maf     # a quick run of two
     nice -n 19 python scripts/fuzz.py --out fuzz-results/
+    python scripts/fuzz.py --replay fuzz-results/crashes/seg-30ea463d9b03.input   # one saved input again
 
 Each parser runs in its own child process for the time budget: hypothesis generates inputs (mutated fixtures and
 random bytes, the ``file_bytes``/``protein_text`` strategies), the child feeds each to the parser and counts it as
@@ -24,6 +25,7 @@ import platform
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 import traceback
 import warnings
@@ -120,6 +122,34 @@ def child(kind: str, seconds: float, out: Path) -> None:
     write_status(final=True)
 
 
+def replay(kind: str, saved: Path) -> int:
+    """Feed one saved input to its parser again (warnings are errors, as in the tests); 0 when it parses or is
+    refused with the tool's own error, 1 when it still crashes (the traceback is printed)."""
+    sys.path.insert(0, str(REPO))
+    warnings.simplefilter("error")
+    warnings.filterwarnings("ignore", category=DeprecationWarning, module="cyvcf2")
+    from tests import test_fuzz_parsers as fz
+
+    data = saved.read_bytes()
+    if kind == "protein":
+        outcome = "parsed" if fz.check_protein(data.decode("utf-8", "surrogatepass")) else "not a protein change"
+        print(f"{saved}: {outcome}")
+        return 0
+    body, marker, compression = data.rpartition(b"\n# compression: ")
+    if not marker:
+        body, compression = data, b"plain"
+    work = Path(tempfile.mkdtemp(prefix="hpd-replay-"))
+    try:
+        parsed = fz.parses_or_refuses(kind, body, compression.decode().strip(), work)
+    except Exception:
+        traceback.print_exc()
+        return 1
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    print(f"{saved}: {'parsed' if parsed else 'refused with the tool’s own error'}")
+    return 0
+
+
 def _machine() -> dict[str, object]:
     cpu = "unknown"
     try:
@@ -208,11 +238,16 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=600.0, help="time budget per parser (default 600)")
     parser.add_argument("--jobs", type=int, default=2, help="parsers fuzzed at the same time (default 2)")
     parser.add_argument("--out", type=Path, default=REPO / "fuzz-results", help="folder for crashes and the summary")
+    parser.add_argument("--replay", type=Path, metavar="INPUT",
+                        help="run one saved crash input (OUT/crashes/KIND-*.input) again through the parser named "
+                        "first, and show what happens")
     parser.add_argument("--child", choices=PARSERS, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         child(args.child, args.seconds, args.out)
         return 0
+    if args.replay:
+        return replay(args.parsers[0] if args.parsers else args.replay.name.split("-", 1)[0], args.replay)
     return parent(list(args.parsers) or list(PARSERS), args.seconds, max(1, args.jobs), args.out)
 
 
