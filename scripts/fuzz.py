@@ -167,6 +167,8 @@ def _machine() -> dict[str, object]:
 
 def parent(kinds: list[str], seconds: float, jobs: int, out: Path) -> int:
     """Run the children, at most ``jobs`` at a time; restart one that dies; print and save the summary."""
+    for module in ("pandas", "cyvcf2", "pysam", "yaml", "jsonschema", "hypothesis"):
+        __import__(module)  # fail now, not as thousands of "crashes", when run outside the project's environment
     out.mkdir(parents=True, exist_ok=True)
     pending = list(kinds)
     running: dict[str, dict[str, object]] = {}
