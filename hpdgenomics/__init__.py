@@ -15,12 +15,15 @@ from hpdgenomics._version import __version__
 
 if TYPE_CHECKING:
     from hpdgenomics.api import annotate, annotate_samples
+    from hpdgenomics.cohort import CohortResult, run_cohort
     from hpdgenomics.report import SampleReport, write_reports
 
-__all__ = ["SampleReport", "__version__", "annotate", "annotate_samples", "write_reports"]
+__all__ = ["CohortResult", "SampleReport", "__version__", "annotate", "annotate_samples", "run_cohort",
+           "write_reports"]
 
 _LAZY = {"annotate": "hpdgenomics.api", "annotate_samples": "hpdgenomics.api",
-         "SampleReport": "hpdgenomics.report", "write_reports": "hpdgenomics.report"}
+         "SampleReport": "hpdgenomics.report", "write_reports": "hpdgenomics.report",
+         "run_cohort": "hpdgenomics.cohort", "CohortResult": "hpdgenomics.cohort"}
 
 
 def __getattr__(name: str) -> Any:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from hpdgenomics.copynumber.absolute import check_purity_ploidy
 from hpdgenomics.copynumber.thresholds import load_thresholds
@@ -34,6 +34,9 @@ from hpdgenomics.inputs.small_variants import SampleInputs, read_maf_input, read
 from hpdgenomics.model import InputFile, SampleProfile
 from hpdgenomics.readers.text import sha256_of
 from hpdgenomics.report import SampleReport, build_report
+
+if TYPE_CHECKING:
+    from hpdgenomics.readers.clinical import ClinicalSheet
 
 PathLike = str | Path
 
@@ -160,16 +163,19 @@ def annotate_samples(
 def read_profiles(
     *, ruleset: RuleSet, vcf: PathLike | None = None, maf: PathLike | None = None, seg: PathLike | None = None,
     cns: PathLike | None = None, cna: PathLike | None = None, cnv_vcf: PathLike | None = None,
-    sv: PathLike | None = None, clinical: PathLike | None = None, sample: str | None = None,
+    sv: PathLike | None = None, clinical: PathLike | ClinicalSheet | None = None, sample: str | None = None,
     sample_id: str | None = None, tumour_sample: str | None = None, tumour_type: str | None = None, build: str = "auto",
     purity: float | None = None, ploidy: float | None = None, cn_thresholds: PathLike | None = None,
     amplification_cn: float | None = None, seg_log10: bool = False, panel_size_mb: float | None = None,
     panel_bed: PathLike | None = None, reference_fasta: PathLike | None = None, include_filtered: bool = False,
-    include_germline: bool = False, rules: Sequence[PathLike] = (),
+    include_germline: bool = False, rules: Sequence[PathLike] = (), keep_segments: bool = True,
 ) -> tuple[list[SampleProfile], dict[str, Any]]:
     """Read every input once and return one profile per sample, with the run's parameters (for the reports).
 
-    Multi-sample files are read once and split by sample; nothing here evaluates rules.
+    Multi-sample files are read once and split by sample; nothing here evaluates rules. ``clinical`` may also be a
+    sheet already read (the cohort layer merges a study's sample and patient sheets, or builds one from a sample
+    sheet's columns); ``keep_segments=False`` leaves each sample's genome-wide segments out of its profile (cohorts
+    of thousands of SEG samples need only the rule genes' calls).
     """
     if vcf is not None and maf is not None:
         raise OptionError("give one small-variant input: a VCF or a MAF, not both")
@@ -193,7 +199,7 @@ def read_profiles(
     purity, checked_ploidy = check_purity_ploidy(purity, ploidy)
     cn_options = CopyNumberOptions(
         purity=purity, ploidy=checked_ploidy, seg_log10=seg_log10,
-        thresholds=load_thresholds(cn_thresholds, amplification_cn=amplification_cn),
+        thresholds=load_thresholds(cn_thresholds, amplification_cn=amplification_cn), keep_segments=keep_segments,
     )
     panel, panel_regions, panel_file = _panel(panel_size_mb, panel_bed)
     genes = ruleset.genes()
@@ -235,7 +241,7 @@ def read_profiles(
         "include_filtered": include_filtered, "include_germline": include_germline,
         "rule_files": [str(path) for path in rules], "purity": purity, "ploidy": checked_ploidy,
         "cn_thresholds": None if cn_thresholds is None else str(cn_thresholds), "amplification_cn": amplification_cn,
-        "seg_log10": seg_log10, "clinical": None if clinical is None else str(clinical),
+        "seg_log10": seg_log10, "clinical": None if clinical is None else str(getattr(clinical, "path", clinical)),
         "panel_size_mb": panel_size_mb, "panel_bed": None if panel_bed is None else str(panel_bed),
         "sv": None if sv is None else str(sv),
         "reference_fasta": None if reference_fasta is None else str(reference_fasta),
@@ -300,13 +306,13 @@ def _panel(size_mb: float | None, bed: PathLike | None) -> tuple[PanelSize | Non
     return PanelSize(regions.size_mb, basis), regions, InputFile(str(bed), "bed", sha256_of(bed))
 
 
-def _clinical_sheet(path: PathLike | None, files: list[InputFile]) -> Any:
+def _clinical_sheet(path: PathLike | ClinicalSheet | None, files: list[InputFile]) -> Any:
     if path is None:
         return None
-    from hpdgenomics.readers.clinical import read_clinical
+    from hpdgenomics.readers.clinical import ClinicalSheet, read_clinical
 
-    sheet = read_clinical(path)
-    files.append(InputFile(str(path), "clinical", sha256_of(path)))
+    sheet = path if isinstance(path, ClinicalSheet) else read_clinical(path)
+    files.append(InputFile(str(sheet.path), "clinical", sha256_of(sheet.path)))
     return sheet
 
 

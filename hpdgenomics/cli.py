@@ -168,6 +168,103 @@ def _print_summary(reports: Sequence[SampleReport], written: Sequence[Path]) -> 
     click.echo(f"wrote {len(written)} file(s) to {folder}", err=True)
 
 
+@cli.command()
+@click.option("--study-dir", type=click.Path(file_okay=False, exists=True, path_type=Path),
+              help="cBioPortal study folder, read through its meta_*.txt files (mutations, discrete CNA or SEG, SV, "
+              "clinical sample and patient attributes, gene panel matrix).")
+@click.option("--sample-sheet", type=click.Path(dir_okay=False, path_type=Path),
+              help="CSV/TSV with columns sample, vcf, maf, seg, cns, cna, cnv_vcf, sv, tumour_type, purity, ploidy "
+              "(paths relative to the sheet); a file named by several rows is read once.")
+@click.option("--maf", type=click.Path(dir_okay=False, path_type=Path), help="Multi-sample MAF (GDC or cBioPortal).")
+@click.option("--seg", type=click.Path(dir_okay=False, path_type=Path), help="Multi-sample SEG file.")
+@click.option("--cna", type=click.Path(dir_okay=False, path_type=Path), help="Discrete copy-number table.")
+@click.option("--sv", type=click.Path(dir_okay=False, path_type=Path), help="Structural variants / fusions table.")
+@click.option("--clinical", type=click.Path(dir_okay=False, path_type=Path),
+              help="Clinical sheet (tumour type, TMB, MSI, purity per sample) for multi-sample files or a sheet.")
+@click.option("--skip-missing", is_flag=True,
+              help="Go on when a study meta file names a data file that is missing (the profile is left out and "
+              "noted); without it, a missing file is an error.")
+@click.option("--tumour-type", "--tumor-type", "tumour_type", metavar="ONCOTREE",
+              help="OncoTree code of every sample (when no clinical sheet gives one).")
+@click.option("--build", default="auto", show_default=True, metavar="GRCh37|GRCh38|auto", help="Genome build.")
+@click.option("--purity", type=click.FloatRange(0, 1, min_open=True), help="Tumour purity of every sample.")
+@click.option("--ploidy", type=click.FloatRange(0, min_open=True), help="Tumour ploidy of every sample (default 2).")
+@click.option("--amplification-cn", type=click.FloatRange(0, min_open=True),
+              help="Absolute copy number from which a gene is amplified (default 6).")
+@click.option("--cn-thresholds", type=click.Path(dir_okay=False, path_type=Path), help="YAML copy-number thresholds.")
+@click.option("--seg-log10", is_flag=True, help="The SEG values are log10 ratios, not log2.")
+@click.option("--include-filtered", is_flag=True, help="Keep records whose FILTER is not PASS.")
+@click.option("--include-germline", is_flag=True, help="Keep MAF rows with Mutation_Status Germline.")
+@click.option("--rules", "rule_files", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Extra rule file (repeatable).")
+@click.option("--format", "formats", multiple=True, type=click.Choice(FORMATS), default=("json",), show_default=True,
+              help="Per-sample report format (repeatable). JSON only by default: an HTML page per sample is about "
+              "1 MB, and thousands of them are rarely wanted; the cohort's own HTML page is always written.")
+@click.option("--jobs", "-j", type=click.IntRange(1), default=1, show_default=True,
+              help="Local worker processes for the per-sample work.")
+@click.option("--dask-scheduler", metavar="ADDRESS",
+              help="Send the per-sample work to a running Dask scheduler (e.g. tcp://host:8786); needs the dask "
+              "extra, and an output folder the workers share.")
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Output folder: samples/<sample>.hpd.json, cohort.tsv, cohort.json, cohort.html, "
+              "hpdgenomics_mqc.tsv.")
+@click.option("--force", is_flag=True, help="Overwrite existing outputs.")
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
+@_handle_errors
+def cohort(
+    study_dir: Path | None, sample_sheet: Path | None, maf: Path | None, seg: Path | None, cna: Path | None,
+    sv: Path | None, clinical: Path | None, skip_missing: bool, tumour_type: str | None, build: str,
+    purity: float | None, ploidy: float | None, amplification_cn: float | None, cn_thresholds: Path | None,
+    seg_log10: bool, include_filtered: bool, include_germline: bool, rule_files: tuple[Path, ...],
+    formats: tuple[str, ...], jobs: int, dask_scheduler: str | None, out_dir: Path, force: bool, quiet: bool,
+) -> None:
+    """Annotate a cohort: a cBioPortal study, a sample sheet, or multi-sample MAF/SEG/CNA/SV files.
+
+    Multi-sample files are read once and split by sample; the per-sample work runs in --jobs processes or on a
+    Dask cluster, with the same results either way.
+    """
+    from hpdgenomics.cohort import run_cohort
+
+    progress = _ProgressBar() if not quiet and sys.stderr.isatty() else None
+    try:
+        result = run_cohort(
+            out=out_dir, study_dir=study_dir, sample_sheet=sample_sheet, maf=maf, seg=seg, cna=cna, sv=sv,
+            clinical=clinical, build=build, tumour_type=tumour_type, purity=purity, ploidy=ploidy,
+            cn_thresholds=cn_thresholds, amplification_cn=amplification_cn, seg_log10=seg_log10,
+            include_filtered=include_filtered, include_germline=include_germline, rules=rule_files,
+            formats=formats, jobs=jobs, dask_scheduler=dask_scheduler, force=force, skip_missing=skip_missing,
+            progress=progress,
+        )
+    finally:
+        if progress is not None:
+            progress.close()
+    if not quiet:
+        for note in result.notes:
+            click.echo(f"note: {note}", err=True)
+        levels = ", ".join(f"{level.replace('_', ' ')} {count:,}" for level, count in result.levels.items())
+        click.echo(f"cohort: {result.samples:,} samples ({levels}) in {result.elapsed_seconds:.1f} s; wrote "
+                   f"{result.out_dir}", err=True)
+
+
+class _ProgressBar:
+    """A click progress bar on stderr, created when the total is first known."""
+
+    def __init__(self) -> None:
+        self._bar: Any = None
+        self._done = 0
+
+    def __call__(self, done: int, total: int) -> None:
+        if self._bar is None:
+            self._bar = click.progressbar(length=total, label="samples", file=sys.stderr, show_pos=True)
+            self._bar.__enter__()
+        self._bar.update(done - self._done)
+        self._done = done
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.__exit__(None, None, None)
+
+
 @cli.group()
 def rules() -> None:
     """Inspect and check rule files."""

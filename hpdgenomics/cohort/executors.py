@@ -1,0 +1,102 @@
+"""Where the per-sample work runs: in this process, in local worker processes, or on a Dask cluster.
+
+Work goes out in batches (so that sending the shared context and starting a task cost little next to the work) and
+at most a few batches per worker are in flight at once, so that memory stays bounded: the caller hands over an
+iterator of batches and gets back each batch's results as it completes. Which worker ran what, and in which order,
+changes nothing in the outputs: every report depends only on its own sample, and the caller sorts the summary rows.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import multiprocessing
+import multiprocessing.context
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any
+
+from hpdgenomics.cohort.summary import SampleSummary
+from hpdgenomics.cohort.tasks import RunContext, SampleTask, TaskFailure, run_batch
+from hpdgenomics.errors import OptionError
+
+Results = list[SampleSummary | TaskFailure]
+IN_FLIGHT_PER_WORKER = 2
+
+
+def run_batches(batches: Iterable[Sequence[SampleTask]], context: RunContext, *, jobs: int = 1,
+                dask_scheduler: str | None = None) -> Iterator[Results]:
+    """Run every batch and yield its results as it completes.
+
+    Args:
+        jobs: local worker processes (1 runs in this process); ignored with ``dask_scheduler``.
+        dask_scheduler: address of a running Dask distributed scheduler (``tcp://host:8786``); the work is sent to
+            its workers (needs the ``dask`` extra: ``pip install 'hpdgenomics[dask]'``).
+    """
+    if jobs < 1:
+        raise OptionError(f"--jobs must be at least 1, got {jobs}")
+    if dask_scheduler is not None:
+        yield from _dask(batches, context, dask_scheduler)
+    elif jobs == 1:
+        for batch in batches:
+            yield run_batch(batch, context)
+    else:
+        yield from _processes(batches, context, jobs)
+
+
+def _processes(batches: Iterable[Sequence[SampleTask]], context: RunContext, jobs: int) -> Iterator[Results]:
+    with concurrent.futures.ProcessPoolExecutor(max_workers=jobs, mp_context=_start_method()) as pool:
+        yield from _windowed(batches, lambda batch: pool.submit(run_batch, batch, context), jobs,
+                             lambda pending: concurrent.futures.wait(
+                                 pending, return_when=concurrent.futures.FIRST_COMPLETED)[0])
+
+
+def _start_method() -> multiprocessing.context.BaseContext:
+    """Workers forked from a fork server that has imported the per-sample code once: they start in milliseconds,
+    and nothing is forked from this process, whose reader threads (pyarrow, pandas) make a plain fork unsafe."""
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")  # Windows
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["hpdgenomics.cohort.tasks", "hpdgenomics.api", "hpdgenomics.report.writers"])
+    return context
+
+
+def _dask(batches: Iterable[Sequence[SampleTask]], context: RunContext, address: str) -> Iterator[Results]:
+    try:
+        from distributed import Client, wait
+    except ImportError as exc:
+        raise OptionError("--dask-scheduler needs Dask distributed: pip install 'hpdgenomics[dask]'") from exc
+    try:
+        client = Client(address, timeout="30s")
+    except (OSError, TimeoutError) as exc:
+        raise OptionError(f"cannot reach the Dask scheduler at {address}: {exc}") from exc
+    try:
+        workers = max(1, len(client.scheduler_info().get("workers", {})))
+        shared = client.scatter(context, broadcast=True)  # the rule set and parameters travel once per worker
+        yield from _windowed(batches, lambda batch: client.submit(run_batch, list(batch), shared, pure=False),
+                             workers, lambda pending: set(wait(list(pending), return_when="FIRST_COMPLETED").done))
+    finally:
+        client.close()
+
+
+def _windowed(batches: Iterable[Sequence[SampleTask]], submit: Callable[[Sequence[SampleTask]], Any], workers: int,
+              wait_some: Callable[[set[Any]], set[Any]]) -> Iterator[Results]:
+    """Keep at most ``IN_FLIGHT_PER_WORKER`` batches per worker submitted; yield results as batches finish."""
+    pending: set[Any] = set()
+    limit = workers * IN_FLIGHT_PER_WORKER
+    source = iter(batches)
+    exhausted = False
+    try:
+        while True:
+            while not exhausted and len(pending) < limit:
+                batch = next(source, None)
+                if batch is None:
+                    exhausted = True
+                else:
+                    pending.add(submit(batch))
+            if not pending:
+                return
+            for future in wait_some(pending):
+                pending.discard(future)
+                yield future.result()
+    finally:
+        for future in pending:
+            future.cancel()

@@ -1,0 +1,62 @@
+"""``cohort.html``: one self-contained page (no network requests, no JavaScript) from the summary rows.
+
+Every string is escaped by jinja2's autoescape; the only markup not escaped is the SVG that
+:mod:`hpdgenomics.cohort.figures` draws (matplotlib escapes the text inside it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+from hpdgenomics.cohort.figures import frequency_svg, oncoprint_svg
+from hpdgenomics.cohort.summary import SampleSummary
+from hpdgenomics.cohort.tables import level_counts
+from hpdgenomics.report.document import DISCLAIMER
+
+if TYPE_CHECKING:
+    import jinja2
+
+MAX_ROWS = 1000  # the page lists at most this many samples with events; cohort.tsv has them all
+
+
+@lru_cache(maxsize=1)
+def environment() -> jinja2.Environment:
+    """The cohort template environment, autoescape on."""
+    import jinja2
+
+    return jinja2.Environment(loader=jinja2.PackageLoader("hpdgenomics.cohort", "templates"), autoescape=True,
+                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                              keep_trailing_newline=True)
+
+
+def render_cohort_html(rows: Sequence[SampleSummary], rule_genes: Mapping[str, str], info: Mapping[str, Any]) -> str:
+    """The page text (byte-identical for identical rows and info)."""
+    from markupsafe import Markup
+
+    frequency, frequency_caption = frequency_svg(rows, rule_genes)
+    oncoprint, oncoprint_caption = oncoprint_svg(rows, sorted(set(rule_genes.values())))
+    with_events = [row for row in rows if row.hpd_events]
+    order = {"high": 0, "elevated": 1, "none_detected": 2, "not_assessable": 3}
+    with_events.sort(key=lambda r: (order.get(r.level, 9), r.index))
+    key_missing = sum(bool(row.key_not_assessed) for row in rows)
+    view = {
+        "title": f"hpdgenomics cohort: {info.get('title') or info.get('source', '')}",
+        "source": info.get("source", ""),
+        "samples": len(rows),
+        "tool": f"hpdgenomics {info.get('tool', {}).get('version', '')}",
+        "rules_version": info.get("rules", {}).get("version", ""),
+        "generated_at": info.get("generated_at", ""),
+        "disclaimer": DISCLAIMER,
+        "levels": list(level_counts(rows).items()),
+        "key_note": (f"{key_missing:,} sample(s) have a key HPD event (a rule with key_event, such as MDM2/MDM4 "
+                     "amplification) not assessed: such a sample is never reported as 'none detected' "
+                     "(docs/level_policy.md)."),
+        "frequency_svg": Markup(frequency), "frequency_caption": frequency_caption,
+        "oncoprint_svg": Markup(oncoprint), "oncoprint_caption": oncoprint_caption,
+        "rows": with_events[:MAX_ROWS], "rows_left_out": max(0, len(with_events) - MAX_ROWS),
+        "inputs": [f"{i['format']}: {i['path']}" for i in info.get("inputs", ())],
+        "notes": list(info.get("notes", ())),
+    }
+    return environment().get_template("cohort.html.j2").render(view=view)

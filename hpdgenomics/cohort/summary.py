@@ -1,0 +1,112 @@
+"""One sample's row of the cohort: what the cohort table, plots and MultiQC file need, read from the report document.
+
+A cohort run keeps only these rows (a few hundred bytes each), never the reports themselves, so that memory stays
+bounded however many samples there are.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+TRUNCATING = frozenset({"nonsense", "frameshift", "splice_site"})
+# Oncoprint cell kinds, in the order the legend lists them.
+CELL_KINDS = ("amplification", "deep_deletion", "missense", "truncating", "other_variant", "rearrangement",
+              "multiple")
+
+
+@dataclass(frozen=True)
+class SampleSummary:
+    """The cohort's view of one sample's report."""
+
+    index: int  # position in the cohort (input order); rows are sorted by it whatever order workers finish in
+    sample: str
+    tumour_type: str | None
+    level: str
+    hpd_events: tuple[str, ...]  # "MDM2 amplification", one per HPD-linked finding
+    hpd_rules: tuple[str, ...]  # rule ids of those findings (unique, report order)
+    hpd_not_assessed: tuple[str, ...]  # hpd_risk rule ids the inputs could not assess
+    hpd_out_of_scope: tuple[str, ...]  # hpd_risk rule ids that do not apply to the tumour type
+    targetable: int  # targetable findings
+    targetable_genes: tuple[str, ...]
+    ici_benefit: tuple[str, ...]
+    ici_resistance: tuple[str, ...]
+    key_not_assessed: tuple[str, ...]  # key HPD events (MDM2/MDM4 amplification) not assessed
+    not_assessed: int
+    tmb: float | None
+    tmb_status: str
+    msi: str
+    cells: tuple[tuple[str, str], ...]  # oncoprint: (HPD gene, cell kind) for each altered HPD gene
+    genes_not_assessed: tuple[str, ...]  # HPD genes with a not-assessed rule
+    report: str  # the JSON report, relative to the output folder
+
+
+def summarise(index: int, document: Mapping[str, Any], report: str,
+              hpd_rule_genes: Mapping[str, str], key_rules: frozenset[str]) -> SampleSummary:
+    """The row of one report. ``hpd_rule_genes``: hpd_risk rule id → gene; ``key_rules``: key-event rule ids."""
+    findings = document["findings"]
+    hpd = [f for f in findings if f["category"] == "hpd_risk"]
+    not_assessed = document["not_assessed"]
+    unassessed_rules = {rule for gap in not_assessed for rule in gap.get("rule_ids", ())}
+    key_missing = _unique(f"{gap['gene']} {gap['alteration_class']}" for gap in not_assessed
+                          if key_rules & set(gap.get("rule_ids", ())))
+    biomarkers = document.get("biomarkers") or {}
+    tmb = biomarkers.get("tmb") or {}
+    msi = biomarkers.get("msi") or {}
+    hpd_missing = tuple(sorted(r for r in unassessed_rules if r in hpd_rule_genes))
+    return SampleSummary(
+        index=index,
+        sample=document["sample"]["id"],
+        tumour_type=document["sample"].get("tumour_type"),
+        level=document["hpd_risk"]["level"],
+        hpd_events=_unique(_label(f) for f in hpd),
+        hpd_rules=_unique(f["rule_id"] for f in hpd),
+        hpd_not_assessed=hpd_missing,
+        hpd_out_of_scope=tuple(sorted(r for r in document.get("rules_out_of_scope", ()) if r in hpd_rule_genes)),
+        targetable=sum(f["category"] == "targetable" for f in findings),
+        targetable_genes=_unique(f["gene"] for f in findings if f["category"] == "targetable"),
+        ici_benefit=_unique(_label(f) for f in findings if f["category"] == "ici_benefit"),
+        ici_resistance=_unique(_label(f) for f in findings if f["category"] == "ici_resistance"),
+        key_not_assessed=key_missing,
+        not_assessed=len(not_assessed),
+        tmb=tmb.get("value"),
+        tmb_status=tmb.get("status") or "not_assessed",
+        msi=msi.get("status") or "not_assessed",
+        cells=_cells(hpd),
+        genes_not_assessed=tuple(sorted({hpd_rule_genes[r] for r in hpd_missing})),
+        report=report,
+    )
+
+
+def _label(finding: Mapping[str, Any]) -> str:
+    gene, alteration = str(finding["gene"]), str(finding["alteration"])
+    return alteration if alteration.startswith(gene) else f"{gene} {alteration}"
+
+
+def _unique(items: Iterable[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(items))
+
+
+def _cells(hpd: Iterable[Mapping[str, Any]]) -> tuple[tuple[str, str], ...]:
+    """One oncoprint cell per altered HPD gene: the alteration kind, or ``multiple``."""
+    kinds: dict[str, set[str]] = {}
+    for finding in hpd:
+        kinds.setdefault(finding["gene"], set()).add(cell_kind(finding))
+    return tuple((gene, next(iter(k)) if len(k) == 1 else "multiple") for gene, k in sorted(kinds.items()))
+
+
+def cell_kind(finding: Mapping[str, Any]) -> str:
+    """The oncoprint colour of a finding: copy-number state, variant class or rearrangement."""
+    kind = finding.get("alteration_type")
+    if kind == "copy_number":
+        state = (finding.get("copy_number") or {}).get("state")
+        return state if state in ("amplification", "deep_deletion") else "other_variant"
+    if kind == "rearrangement":
+        return "rearrangement"
+    if kind == "small_variant":
+        consequence = (finding.get("variant") or {}).get("consequence_class")
+        if consequence in TRUNCATING:
+            return "truncating"
+        return "missense" if consequence == "missense" else "other_variant"
+    return "other_variant"

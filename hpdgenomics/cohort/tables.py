@@ -1,0 +1,135 @@
+"""The cohort's text outputs, from the summary rows: ``cohort.tsv`` (one row per sample), ``cohort.json`` (counts,
+provenance and notes) and ``hpdgenomics_mqc.tsv`` (MultiQC custom content: a table section, so the results show up in
+a pipeline's MultiQC report without a MultiQC module)."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from hpdgenomics.cohort.summary import SampleSummary
+
+LEVELS = ("high", "elevated", "none_detected", "not_assessable")
+COLUMNS = (
+    "sample", "tumour_type", "hpd_risk_level", "hpd_events", "hpd_rules", "targetable_findings", "targetable_genes",
+    "ici_benefit", "ici_resistance", "key_events_not_assessed", "not_assessed", "tmb", "tmb_status", "msi_status",
+    "report",
+)
+MULTIQC_ID = "hpdgenomics"
+
+
+def _cell(value: Any) -> str:
+    """A TSV cell: lists joined with '; ', no tab or line break inside (they would shift the columns)."""
+    if value is None:
+        return ""
+    if isinstance(value, tuple | list):
+        value = "; ".join(str(v) for v in value)
+    elif isinstance(value, float):
+        value = f"{value:g}"
+    return " ".join(str(value).split()) if any(c in str(value) for c in "\t\r\n") else str(value)
+
+
+def row_values(row: SampleSummary) -> tuple[Any, ...]:
+    """The values of one ``cohort.tsv`` row, in :data:`COLUMNS` order."""
+    return (row.sample, row.tumour_type, row.level, row.hpd_events, row.hpd_rules, row.targetable,
+            row.targetable_genes, row.ici_benefit, row.ici_resistance, row.key_not_assessed, row.not_assessed,
+            row.tmb, row.tmb_status, row.msi, row.report)
+
+
+def render_cohort_tsv(rows: Sequence[SampleSummary]) -> str:
+    """``cohort.tsv``: a header, then one line per sample in cohort order."""
+    lines = ["\t".join(COLUMNS)]
+    lines += ["\t".join(_cell(v) for v in row_values(row)) for row in rows]
+    return "\n".join(lines) + "\n"
+
+
+def level_counts(rows: Sequence[SampleSummary]) -> dict[str, int]:
+    """Samples per hyperprogression level, every level listed."""
+    counts = Counter(row.level for row in rows)
+    return {level: counts.get(level, 0) for level in LEVELS}
+
+
+def rule_counts(rows: Sequence[SampleSummary], rule_genes: Mapping[str, str]) -> list[dict[str, Any]]:
+    """Per HPD rule: samples with the event, samples where it could be assessed, and by tumour type."""
+    table = []
+    for rule_id, gene in rule_genes.items():
+        by_type: dict[str, dict[str, int]] = {}
+        for row in rows:
+            entry = by_type.setdefault(row.tumour_type or "unknown", {"found": 0, "assessed": 0, "samples": 0})
+            entry["samples"] += 1
+            if rule_id in row.hpd_out_of_scope or rule_id in row.hpd_not_assessed:
+                continue
+            entry["assessed"] += 1
+            entry["found"] += rule_id in row.hpd_rules
+        table.append({
+            "rule_id": rule_id, "gene": gene,
+            "found": sum(e["found"] for e in by_type.values()),
+            "assessed": sum(e["assessed"] for e in by_type.values()),
+            "by_tumour_type": dict(sorted(by_type.items())),
+        })
+    return table
+
+
+def render_cohort_json(rows: Sequence[SampleSummary], rule_genes: Mapping[str, str], info: Mapping[str, Any]) -> str:
+    """``cohort.json``: the run's provenance and notes (``info``), level counts and per-rule counts."""
+    document = {
+        **info,
+        "samples": len(rows),
+        "levels": level_counts(rows),
+        "hpd_rules": rule_counts(rows, rule_genes),
+        "tumour_types": dict(sorted(Counter(row.tumour_type or "unknown" for row in rows).items())),
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+
+
+def _mqc_text(value: str) -> str:
+    """A MultiQC cell: quoted when it would read as a number (a sample named 01 must stay 01)."""
+    try:
+        float(value)
+    except ValueError:
+        return value
+    return f'"{value}"'
+
+
+def render_multiqc(rows: Sequence[SampleSummary]) -> str:
+    """MultiQC custom content (``*_mqc.tsv``): YAML configuration in ``#`` lines, then a table, first column the
+    sample name (MultiQC's custom-content documentation, "MultiQC-specific data file")."""
+    header = [
+        f"# id: '{MULTIQC_ID}'",
+        "# section_name: 'hpdgenomics: hyperprogression markers'",
+        "# description: 'Genomic events linked to hyperprogression on immune checkpoint inhibitors, per sample "
+        "(research and clinical decision support only; not a diagnosis). A key event not assessed is not negative.'",
+        "# format: 'tsv'",
+        "# plot_type: 'table'",
+        "# pconfig:",
+        f"#     id: '{MULTIQC_ID}_table'",
+        "#     title: 'hpdgenomics'",
+        "#     namespace: 'hpdgenomics'",
+        "# headers:",
+        "#     hpd_risk_level:",
+        "#         title: 'HPD risk'",
+        "#     hpd_events:",
+        "#         title: 'HPD-linked events'",
+        "#     targetable_findings:",
+        "#         title: 'Targetable'",
+        "#         format: '{:,.0f}'",
+        "#     key_events_not_assessed:",
+        "#         title: 'Key events not assessed'",
+        "#     tmb:",
+        "#         title: 'TMB'",
+        "#         suffix: ' mut/Mb'",
+        "#     msi_status:",
+        "#         title: 'MSI'",
+    ]
+    columns = ("Sample", "hpd_risk_level", "hpd_events", "targetable_findings", "key_events_not_assessed", "tmb",
+               "msi_status")
+    lines = [*header, "\t".join(columns)]
+    for row in rows:
+        values = (row.sample, row.level, row.hpd_events or ("none",), row.targetable,
+                  row.key_not_assessed or ("none",), row.tmb, row.msi)
+        cells = [_cell(v) for v in values]
+        cells[0] = _mqc_text(cells[0])
+        lines.append("\t".join(cells))
+    return "\n".join(lines) + "\n"
