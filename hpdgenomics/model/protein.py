@@ -27,7 +27,10 @@ _AAS = rf"(?:{_AA})+"
 _POS = r"[1-9][0-9]*"
 
 _SPLICE = re.compile(rf"^(?:X|{_AA})?(?P<pos>{_POS})_?splice$", re.IGNORECASE)
-_BCSQ = re.compile(rf"^(?P<pos>{_POS})(?P<ref>[A-Z*]+)(?:>(?P<pos2>{_POS})(?P<alt>[A-Z*]*))?$")
+# bcftools csq writes the 20 standard residues and '*' for stop; other letters (X, B, Z, J, O, U) are refused so
+# that a canonical text always parses back to itself (fuzzing found '17X' → p.X17=, which re-reads as p.X17*).
+_BCSQ = re.compile(rf"^(?P<pos>{_POS})(?P<ref>[ACDEFGHIKLMNPQRSTVWY*]+)"
+                   rf"(?:>(?P<pos2>{_POS})(?P<alt>[ACDEFGHIKLMNPQRSTVWY*]*))?$")
 _SUBSTITUTION = re.compile(rf"^(?P<ref>{_AA})(?P<pos>{_POS})(?P<alt>{_AA}|=|\?)$")
 _FRAMESHIFT = re.compile(rf"^(?P<ref>{_AA})(?P<pos>{_POS})(?:{_AA})?fs(?:(?:\*|Ter|X)(?:{_POS}|\?)?)?$")
 _RANGE = re.compile(
