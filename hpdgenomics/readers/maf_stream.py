@@ -1,10 +1,11 @@
 """The fast path for large MAFs: stream only the needed columns with pyarrow, count every row vectorised, and build
 variants only for the rows that are kept.
 
-A TCGA-scale MAF (millions of rows, 114 columns) is mostly rows outside the genes a run needs. Here the file is
-decompressed once (ISA-L in a worker thread when ``isal`` is installed), parsed by pyarrow's streaming CSV reader
-with column projection, and each batch is reduced to per-sample counts per skip reason with numpy; only kept rows
-become Python objects. Memory stays bounded by the batch size plus what is kept.
+A TCGA-scale MAF (millions of rows, 114 columns) is mostly rows outside the genes a run needs. Here a worker thread
+decompresses the file once (ISA-L when ``isal`` is installed) into chunks of a few megabytes; pyarrow's CSV reader
+parses each chunk, projected to the needed columns, on the calling thread meanwhile; and each batch is reduced to
+per-sample counts per skip reason with numpy. Only kept rows become Python objects. Memory stays bounded by the
+chunks in flight plus what is kept.
 
 :func:`read_streamed` returns None whenever the file needs the careful path of :mod:`hpdgenomics.readers.maf`
 (a ragged or blank line, a value its checks refuse, a build problem, anything pyarrow does not accept): that path
@@ -34,7 +35,7 @@ from hpdgenomics.readers.text import GZIP_MAGIC
 if TYPE_CHECKING:
     from hpdgenomics.readers.maf import MafResult
 
-BLOCK_BYTES = 8 << 20  # text per pyarrow block: a few thousand MAF rows
+CHUNK_BYTES = 16 << 20  # decompressed text parsed at a time: about 15,000 rows of a GDC MAF
 # Reason codes, in the order the careful path checks them (see maf._read_row).
 KEPT, BLANK, GERMLINE, FILTERED, UNKNOWN_CLASS, NOT_RULE_GENE = range(6)
 # Columns read as dictionaries: few distinct values, so per-value work is done once per batch.
@@ -80,8 +81,7 @@ def _read(np: Any, pa: Any, pacsv: Any, path: Path, comment_lines: int, header: 
     wanted = {name: names[i] for name, i in position.items()}
     types = {wanted[name]: pa.dictionary(pa.int32(), pa.string()) if name in _DICTIONARY else pa.string()
              for name in wanted}
-    read_options = pacsv.ReadOptions(column_names=names, skip_rows=comment_lines + 1, block_size=BLOCK_BYTES,
-                                     use_threads=True)
+    read_options = pacsv.ReadOptions(column_names=names, use_threads=False, block_size=2 * CHUNK_BYTES)
     parse_options = pacsv.ParseOptions(delimiter="\t", quote_char=False, escape_char=False, double_quote=False,
                                        newlines_in_values=False, ignore_empty_lines=False)
     convert_options = pacsv.ConvertOptions(include_columns=list(wanted.values()), column_types=types,
@@ -90,49 +90,95 @@ def _read(np: Any, pa: Any, pacsv: Any, path: Path, comment_lines: int, header: 
     protein_columns = [c for c in maf.PROTEIN_COLUMNS if c in columns]
     state = _State(np, path, sample, include_germline, include_filtered, genes, tmb)
     first_data_line = comment_lines + 2
-    with _Stream(pa, path) as stream:
-        reader = pacsv.open_csv(stream, read_options=read_options, parse_options=parse_options,
-                                convert_options=convert_options)
-        row = 0
-        for batch in _batches(reader):
-            table = {name: batch.column(wanted[name]) for name in wanted}
-            state.batch(np, pa, table, row, first_data_line, protein_columns)
-            row += batch.num_rows
+    row = 0
+    with _TextChunks(path, comment_lines + 1) as chunks:
+        for chunk in chunks:
+            # One parse per chunk on this thread (pyarrow releases the GIL) while the reader thread inflates the next.
+            parsed = pacsv.read_csv(pa.py_buffer(chunk), read_options=read_options, parse_options=parse_options,
+                                    convert_options=convert_options)
+            for batch in parsed.to_batches():
+                if not batch.num_rows:
+                    continue
+                table = {name: batch.column(wanted[name]) for name in wanted}
+                state.batch(np, pa, table, row, first_data_line, protein_columns)
+                row += batch.num_rows
     return state.finish(maf, protein_columns)
 
 
-def _batches(reader: Any) -> Iterator[Any]:
-    while True:
-        try:
-            batch = reader.read_next_batch()
-        except StopIteration:
-            return
-        if batch.num_rows:
-            yield batch
+class _TextChunks:
+    """The file after its first ``skip_lines`` lines, decompressed by a worker thread (ISA-L, else zlib) into pieces
+    of about :data:`CHUNK_BYTES` that end at a newline. A problem in the worker reaches the reader as _Refused."""
 
+    def __init__(self, path: Path, skip_lines: int) -> None:
+        import queue
+        import threading
 
-class _Stream:
-    """The file as a stream for pyarrow: gzip inflated by ISA-L in a worker thread when available."""
+        self._path, self._skip = path, skip_lines
+        self._queue: queue.Queue[bytes | BaseException | None] = queue.Queue(maxsize=3)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._produce, name="hpdgenomics-maf-inflate", daemon=True)
+        self._thread.start()
 
-    def __init__(self, pa: Any, path: Path) -> None:
-        with path.open("rb") as probe:
+    def _open(self) -> Any:
+        with self._path.open("rb") as probe:
             gzipped = probe.read(2) == GZIP_MAGIC
-        self._handle: Any
         if not gzipped:
-            self._handle = pa.OSFile(str(path), "r")
-            return
+            return self._path.open("rb")
         try:
-            from isal import igzip_threaded
+            from isal import igzip
         except ImportError:  # pragma: no cover - isal is a declared dependency
-            self._handle = pa.CompressedInputStream(pa.OSFile(str(path), "r"), "gzip")
-            return
-        self._handle = igzip_threaded.open(path, "rb", threads=1, block_size=4 << 20)
+            import gzip as igzip
+        return igzip.open(self._path, "rb")
 
-    def __enter__(self) -> Any:
-        return self._handle
+    def _put(self, item: bytes | BaseException | None) -> bool:
+        import queue
+
+        while not self._stop.is_set():
+            try:
+                self._queue.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def _produce(self) -> None:
+        try:
+            with self._open() as handle:
+                for _ in range(self._skip):
+                    if not handle.readline():
+                        break
+                carry = b""
+                while not self._stop.is_set():
+                    data = handle.read(CHUNK_BYTES)
+                    if not data:
+                        if carry and not self._put(carry if carry.endswith(b"\n") else carry + b"\n"):
+                            return
+                        break
+                    data = carry + data if carry else data
+                    cut = data.rfind(b"\n") + 1
+                    carry = data[cut:]
+                    if cut and not self._put(data[:cut]):
+                        return
+        except Exception as exc:  # corrupt or truncated data: the careful path will name it
+            self._put(_Refused(str(exc)))
+            return
+        self._put(None)
+
+    def __iter__(self) -> Iterator[bytes]:
+        while True:
+            item = self._queue.get()
+            if item is None:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+
+    def __enter__(self) -> _TextChunks:
+        return self
 
     def __exit__(self, *exc: object) -> None:
-        self._handle.close()
+        self._stop.set()
+        self._thread.join()
 
 
 class _State:
