@@ -248,11 +248,14 @@ def parses_or_refuses(kind: str, data: bytes, compression: str, workdir: Path | 
 
 
 def check_protein(text: str) -> bool:
-    """The protein-change parser never raises: it returns None (not a protein change) or a canonical change."""
+    """The protein-change parser never raises: it returns None (not a protein change) or a canonical change whose
+    text parses back to itself."""
     change = parse_protein_change(text)
     if change is None:
         return False
     assert isinstance(change, ProteinChange) and change.text.startswith("p."), change
+    again = parse_protein_change(change.text)
+    assert again is not None and again.text == change.text, (text, change.text)
     return True
 
 
