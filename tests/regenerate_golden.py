@@ -1,6 +1,7 @@
 """Regenerate the golden reports in tests/golden/ (then review the diff before committing).
 
-    python tests/regenerate_golden.py
+    python tests/regenerate_golden.py            # every case
+    python tests/regenerate_golden.py --cohort   # only the cohort tables (tests/golden/cohort/)
 
 The cases are the ones tests/test_golden.py compares exactly; timestamps are pinned with SOURCE_DATE_EPOCH and input
 paths are relative to the repository root, so the files do not depend on where the repository lives.
@@ -26,6 +27,25 @@ CASES: dict[str, dict[str, object]] = {
     "seg_two_samples": {"seg": "test_data/copy_number/mdm2_cdk4_amp_two_samples.seg", "tumour_type": "DDLS"},
 }
 
+# name → keyword arguments of hpdgenomics.cohort.run_cohort (paths relative to the repository root); the cohort table
+# and the MultiQC file are compared exactly by tests/test_cohort_outputs.py.
+COHORT_CASES: dict[str, dict[str, object]] = {
+    "study_tiny": {"study_dir": "test_data/cohort/study_tiny"},
+    "samplesheet": {"sample_sheet": "test_data/cohort/samplesheet/samples.csv"},
+}
+COHORT_FILES = ("cohort.tsv", "hpdgenomics_mqc.tsv")
+
+
+def render_cohort(case: str) -> dict[str, str]:
+    """File name (under tests/golden/) → text of the cohort files the case writes."""
+    import tempfile
+
+    from hpdgenomics.cohort import run_cohort
+
+    with tempfile.TemporaryDirectory() as folder:
+        run_cohort(out=folder, **COHORT_CASES[case])  # type: ignore[arg-type]
+        return {f"cohort/{case}/{name}": (Path(folder) / name).read_text(encoding="utf-8") for name in COHORT_FILES}
+
 
 def render(case: str) -> dict[str, str]:
     """File name → text of every report the case writes."""
@@ -44,8 +64,11 @@ def render(case: str) -> dict[str, str]:
 def main() -> None:
     os.environ["SOURCE_DATE_EPOCH"] = EPOCH
     os.chdir(REPO)
-    for case in CASES:
-        for name, text in render(case).items():
+    only_cohort = "--cohort" in sys.argv[1:]  # python tests/regenerate_golden.py --cohort: the cohort cases only
+    rendered = [] if only_cohort else [render(case) for case in CASES]
+    rendered += [render_cohort(case) for case in COHORT_CASES]
+    for files in rendered:
+        for name, text in files.items():
             path = GOLDEN / name
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text, encoding="utf-8")

@@ -9,6 +9,7 @@ changes nothing in the outputs: every report depends only on its own sample, and
 from __future__ import annotations
 
 import concurrent.futures
+import concurrent.futures.process
 import multiprocessing
 import multiprocessing.context
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -16,10 +17,11 @@ from typing import Any
 
 from hpdgenomics.cohort.summary import SampleSummary
 from hpdgenomics.cohort.tasks import RunContext, SampleTask, TaskFailure, run_batch
-from hpdgenomics.errors import OptionError
+from hpdgenomics.errors import HpdError, OptionError
 
 Results = list[SampleSummary | TaskFailure]
 IN_FLIGHT_PER_WORKER = 2
+DASK_CONNECT_TIMEOUT = "30s"  # how long to wait for the scheduler before giving up
 
 
 def run_batches(batches: Iterable[Sequence[SampleTask]], context: RunContext, *, jobs: int = 1,
@@ -43,10 +45,16 @@ def run_batches(batches: Iterable[Sequence[SampleTask]], context: RunContext, *,
 
 
 def _processes(batches: Iterable[Sequence[SampleTask]], context: RunContext, jobs: int) -> Iterator[Results]:
-    with concurrent.futures.ProcessPoolExecutor(max_workers=jobs, mp_context=_start_method()) as pool:
-        yield from _windowed(batches, lambda batch: pool.submit(run_batch, batch, context), jobs,
-                             lambda pending: concurrent.futures.wait(
-                                 pending, return_when=concurrent.futures.FIRST_COMPLETED)[0])
+    # Worker processes start from a fork server (or are spawned): a script calling run_cohort with jobs > 1 needs
+    # the usual `if __name__ == "__main__":` guard, as with any multiprocessing code.
+    try:
+        with concurrent.futures.ProcessPoolExecutor(max_workers=jobs, mp_context=_start_method()) as pool:
+            yield from _windowed(batches, lambda batch: pool.submit(run_batch, batch, context), jobs,
+                                 lambda pending: concurrent.futures.wait(
+                                     pending, return_when=concurrent.futures.FIRST_COMPLETED)[0])
+    except concurrent.futures.process.BrokenProcessPool as exc:
+        raise HpdError(f"a worker process stopped abruptly ({exc}); it may have run out of memory: rerun with "
+                       "fewer --jobs") from exc
 
 
 def _start_method() -> multiprocessing.context.BaseContext:
@@ -65,7 +73,7 @@ def _dask(batches: Iterable[Sequence[SampleTask]], context: RunContext, address:
     except ImportError as exc:
         raise OptionError("--dask-scheduler needs Dask distributed: pip install 'hpdgenomics[dask]'") from exc
     try:
-        client = Client(address, timeout="30s")
+        client = Client(address, timeout=DASK_CONNECT_TIMEOUT)
     except (OSError, TimeoutError) as exc:
         raise OptionError(f"cannot reach the Dask scheduler at {address}: {exc}") from exc
     try:

@@ -31,8 +31,9 @@ CELL_COLOURS = {
 NOT_ASSESSED = "#d1d5db"
 BACKGROUND = "#f3f4f6"
 MAX_TUMOUR_TYPES = 12  # more tumour types are pooled as "other"
-_RC = {"svg.fonttype": "none", "font.family": "sans-serif", "font.sans-serif": ["DejaVu Sans", "Liberation Sans"],
-       "font.size": 7.5, "text.parse_math": False, "axes.linewidth": 0.6}
+_RC: dict[str, Any] = {"svg.fonttype": "none", "font.family": "sans-serif",
+                       "font.sans-serif": ["DejaVu Sans", "Liberation Sans"], "font.size": 7.5,
+                       "text.parse_math": False, "axes.linewidth": 0.6}
 
 
 def frequency_svg(rows: Sequence[SampleSummary], rule_genes: Mapping[str, str]) -> tuple[str, str]:
@@ -45,7 +46,7 @@ def frequency_svg(rows: Sequence[SampleSummary], rule_genes: Mapping[str, str]) 
     from matplotlib.figure import Figure
     from matplotlib.patches import Rectangle
 
-    with matplotlib.rc_context(_RC):
+    with matplotlib.rc_context(_RC):  # type: ignore[arg-type]
         fig = Figure(figsize=(min(11.0, 3.2 + 0.75 * len(types)), 0.9 + 0.3 * len(counts)))
         ax = fig.add_axes((0.26, 0.12, 0.72, 0.8))
         cmap = matplotlib.colormaps["Reds"]
@@ -89,7 +90,7 @@ def oncoprint_svg(rows: Sequence[SampleSummary], genes: Sequence[str]) -> tuple[
     from matplotlib.figure import Figure
     from matplotlib.patches import Patch, Rectangle
 
-    with matplotlib.rc_context(_RC):
+    with matplotlib.rc_context(_RC):  # type: ignore[arg-type]
         fig = Figure(figsize=(10.0, 0.8 + 0.22 * len(order)))
         ax = fig.add_axes((0.1, 0.2 / (0.8 + 0.22 * len(order)) + 0.05, 0.78, 0.8))
         for y, gene in enumerate(order):

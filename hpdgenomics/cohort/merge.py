@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from typing import Any
 
 from hpdgenomics.errors import BuildMismatchError
 from hpdgenomics.model import AlterationKind, CoverageGap, GeneScope, InputFile, SampleProfile
@@ -44,7 +45,7 @@ def merge_parts(sample_id: str, parts: Sequence[Part]) -> SampleProfile:
     build, build_basis = _build(sample_id, ordered)
     coverage = base.coverage
     gaps: list[CoverageGap] = []
-    fields: dict[str, object] = {}
+    fields: dict[str, Any] = {}
     supplied = {kind: part for part in parts for kind in part.kinds}
     for kind, (scope_field, basis_field) in _FIELDS.items():
         part = supplied.get(kind)
@@ -66,7 +67,7 @@ def merge_parts(sample_id: str, parts: Sequence[Part]) -> SampleProfile:
     assessed |= {"MSI"} if msi is not None and msi.status is not None else set()
     gaps += [g for g in coverage.gaps if g.kind is AlterationKind.BIOMARKER and g.gene not in assessed]
     with_biomarkers = next((p.profile for p in ordered if p.profile and p.profile.biomarkers()), base)
-    merged = replace(coverage, gaps=tuple(gaps), biomarkers=biomarkers,  # type: ignore[arg-type]
+    merged = replace(coverage, gaps=tuple(gaps), biomarkers=biomarkers,
                      biomarker_basis=with_biomarkers.coverage.biomarker_basis, **fields)
     small, cn, structural = (_profile_of(supplied.get(kind)) for kind in (SMALL, CN, SV))
     return replace(

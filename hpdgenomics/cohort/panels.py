@@ -23,6 +23,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from hpdgenomics.errors import InputError
 from hpdgenomics.model import AlterationKind, CoverageGap, GeneScope, ReadTally, SampleProfile
@@ -172,8 +173,8 @@ def restrict_profile(profile: SampleProfile, uses: Mapping[AlterationKind, Panel
         return profile
     coverage = profile.coverage
     gaps = list(coverage.gaps)
-    updates: dict[str, object] = {}
-    keep: dict[AlterationKind, tuple[frozenset[str] | None, str]] = {}  # kind → genes kept (None: all), reason
+    updates: dict[str, Any] = {}
+    keep: dict[AlterationKind, tuple[frozenset[str], str]] = {}  # kind → the genes kept, and the reason for the rest
     sample = profile.sample.id
     for kind, use in sorted(uses.items(), key=lambda item: item[0].value):
         scope_field, basis_field = _FIELDS[kind]
@@ -205,7 +206,7 @@ def restrict_profile(profile: SampleProfile, uses: Mapping[AlterationKind, Panel
                      if gene not in listed]
             keep[kind] = (genes, SKIP_OFF_PANEL)
         updates[scope_field], updates[basis_field] = scope, basis
-    new_coverage = replace(coverage, gaps=tuple(gaps), **updates)  # type: ignore[arg-type]
+    new_coverage = replace(coverage, gaps=tuple(gaps), **updates)
     return _drop_alterations(replace(profile, coverage=new_coverage), keep)
 
 

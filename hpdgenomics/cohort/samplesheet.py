@@ -67,7 +67,7 @@ def read_sample_sheet(path: str | Path) -> SampleSheet:
     path = Path(path)
     with open_text(path) as handle:
         lines = handle.read().split("\n")
-    first = next((i for i, line in enumerate(lines) if line.strip() and not line.startswith("#")), None)
+    first = next((i for i, line in enumerate(lines) if line.strip()), None)
     if first is None:
         raise InputError(path, "the sample sheet is empty: expected a header such as sample,vcf,seg,tumour_type")
     delimiter = "\t" if "\t" in lines[first] else ","
@@ -82,7 +82,7 @@ def read_sample_sheet(path: str | Path) -> SampleSheet:
     rows: list[SheetRow] = []
     seen: dict[str, int] = {}
     for number, cells in enumerate(records, start=first + 2):
-        if not any(cell.strip() for cell in cells) or cells[0].startswith("#"):
+        if not any(cell.strip() for cell in cells):
             continue
         if len(cells) != len(header):
             raise InputError(path, f"expected {len(header)} fields as in the header, found {len(cells)}",

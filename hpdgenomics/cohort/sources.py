@@ -166,7 +166,8 @@ def from_sample_sheet(ruleset: RuleSet, options: Mapping[str, Any], path: str | 
     inputs = list(extra)
     parameters: dict[str, Any] | None = None
     for (column, target), rows in sheet.shared_files().items():
-        profiles, parameters = read_profiles(ruleset=ruleset, clinical=merged, **{column: target}, **options)
+        read: dict[str, Any] = {**options, column: target}
+        profiles, parameters = read_profiles(ruleset=ruleset, clinical=merged, **read)
         shared[(column, target)] = {p.sample.id: p for p in profiles if p.sample.id in wanted}
         inputs.append(_input(target, column))
         others = len(profiles) - len(shared[(column, target)])

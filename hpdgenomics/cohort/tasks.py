@@ -149,13 +149,13 @@ def _read_own(task: SampleTask, context: RunContext) -> tuple[SampleProfile, dic
     from hpdgenomics.api import read_profiles
 
     assert task.own_files is not None
-    options = dict(context.read_options)
+    options: dict[str, Any] = {**context.read_options, **task.own_files}
     shared_build = next((p.profile.sample.genome_build for p in task.parts
                          if p.profile is not None and p.profile.sample.genome_build), None)
     if options.get("build", "auto") == "auto" and shared_build:
         options["build"] = shared_build  # a CNVkit file's coordinates rarely tell the build; the shared MAF does
     profiles, parameters = read_profiles(ruleset=context.ruleset, clinical=task.clinical, sample_id=task.sample_id,
-                                         **dict(task.own_files), **options)
+                                         **options)
     chosen = [p for p in profiles if p.sample.id == task.sample_id]
     if len(chosen) != 1:
         sheet, line = task.where or (None, None)

@@ -1,0 +1,145 @@
+"""The cohort outputs: cohort.tsv and the MultiQC file compared with tests/golden/cohort/ (regenerate:
+python tests/regenerate_golden.py --cohort), cohort.json, the HTML page (escaped, nothing fetched) and the figures."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from hpdgenomics.cohort import run_cohort
+from hpdgenomics.cohort.figures import _runs, frequency_svg, oncoprint_svg
+from hpdgenomics.cohort.summary import SampleSummary, cell_kind
+from hpdgenomics.cohort.tables import COLUMNS, render_multiqc
+
+from . import regenerate_golden
+from .conftest import GOLDEN, REPO, TEST_DATA
+
+TINY = TEST_DATA / "cohort" / "study_tiny"
+
+
+@pytest.fixture(scope="module")
+def tiny_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("outputs") / "out"
+    with pytest.MonkeyPatch.context() as patch:  # a module fixture: the autouse time pin does not reach it
+        patch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+        run_cohort(study_dir=TINY, out=out)
+    return out
+
+
+@pytest.mark.parametrize("case", sorted(regenerate_golden.COHORT_CASES))
+def test_cohort_tables_match_golden(case: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(REPO)
+    for name, text in regenerate_golden.render_cohort(case).items():
+        expected = (GOLDEN / name).read_text(encoding="utf-8")
+        assert text == expected, f"{name} differs; run python tests/regenerate_golden.py --cohort and review the diff"
+
+
+def test_cohort_tsv_columns_and_rows(tiny_out: Path) -> None:
+    lines = (tiny_out / "cohort.tsv").read_text(encoding="utf-8").splitlines()
+    assert tuple(lines[0].split("\t")) == COLUMNS
+    rows = {line.split("\t")[0]: dict(zip(COLUMNS, line.split("\t"), strict=True)) for line in lines[1:]}
+    assert rows["TINY-01"]["hpd_events"] == "MDM2 amplification; AKT1 p.E17K"
+    assert rows["TINY-01"]["report"] == "samples/TINY-01.hpd.json"
+    assert rows["TINY-05"]["key_events_not_assessed"] == "MDM2 amplification; MDM4 amplification"
+    assert rows["TINY-03"]["ici_benefit"] == "MSI-H; TMB 31.0 mut/Mb" and rows["TINY-03"]["msi_status"] == "MSI-H"
+    assert all((tiny_out / row["report"]).is_file() for row in rows.values())
+
+
+def test_cohort_json_counts(tiny_out: Path) -> None:
+    cohort = json.loads((tiny_out / "cohort.json").read_text(encoding="utf-8"))
+    assert cohort["samples"] == 5
+    assert cohort["levels"] == {"high": 2, "elevated": 0, "none_detected": 2, "not_assessable": 1}
+    rules = {r["rule_id"]: r for r in cohort["hpd_rules"]}
+    assert (rules["MDM2-AMP-HPD"]["found"], rules["MDM2-AMP-HPD"]["assessed"]) == (1, 4)  # TINY-05: CNA not profiled
+    assert rules["MDM2-AMP-HPD"]["by_tumour_type"]["PRAD"] == {"found": 1, "assessed": 2, "samples": 3}
+    assert cohort["tumour_types"] == {"BLCA": 1, "LUAD": 1, "PRAD": 3}
+    assert cohort["rules"]["sha256"] and cohort["generated_at"] == "2026-01-01T00:00:00Z"
+    assert {i["format"] for i in cohort["inputs"]} >= {"maf", "cna", "sv", "clinical", "gene_panel_matrix"}
+
+
+def test_multiqc_custom_content_shape(tiny_out: Path) -> None:
+    text = (tiny_out / "hpdgenomics_mqc.tsv").read_text(encoding="utf-8")
+    header = [line[2:] for line in text.splitlines() if line.startswith("# ")]
+    config = yaml.safe_load("\n".join(header))
+    assert config["id"] == "hpdgenomics" and config["plot_type"] == "table" and config["format"] == "tsv"
+    assert config["section_name"] and config["pconfig"]["id"] == "hpdgenomics_table"
+    table = [line.split("\t") for line in text.splitlines() if not line.startswith("#")]
+    assert table[0][0] == "Sample" and set(config["headers"]) <= set(table[0][1:])
+    assert [row[0] for row in table[1:]] == ["TINY-01", "TINY-02", "TINY-03", "TINY-04", "TINY-05"]
+    assert {len(row) for row in table} == {len(table[0])}
+
+
+def _summary(sample: str, **fields: object) -> SampleSummary:
+    values: dict[str, object] = {
+        "index": 0, "sample": sample, "tumour_type": "PRAD", "level": "none_detected", "hpd_events": (),
+        "hpd_rules": (), "hpd_not_assessed": (), "hpd_out_of_scope": (), "targetable": 0, "targetable_genes": (),
+        "ici_benefit": (), "ici_resistance": (), "key_not_assessed": (), "not_assessed": 0, "tmb": None,
+        "tmb_status": "not_assessed", "msi": "not_assessed", "cells": (), "genes_not_assessed": (), "report": "",
+    }
+    values.update(fields)
+    return SampleSummary(**values)  # type: ignore[arg-type]
+
+
+def test_multiqc_quotes_number_like_sample_names() -> None:
+    text = render_multiqc([_summary("01"), _summary("S\t2")])
+    rows = [line for line in text.splitlines() if not line.startswith("#")][1:]
+    assert rows[0].startswith('"01"\t') and rows[1].startswith("S 2\t")
+
+
+def test_html_is_self_contained(tiny_out: Path) -> None:
+    page = (tiny_out / "cohort.html").read_text(encoding="utf-8")
+    assert "Content-Security-Policy" in page and "default-src 'none'" in page
+    assert not re.search(r"<script|<link|<iframe|@import|url\((?!#)", page, re.I)  # url(#clip) is inside the SVG
+    assert not re.search(r"""\bsrc\s*=\s*["']?(?!data:)""", page, re.I)
+    links = re.findall(r"""href\s*=\s*["']([^"']+)""", page)
+    assert links and all(link.startswith("samples/") for link in links)
+    assert page.count("<svg") == 2
+    assert "MDM2 amplification" in page and "TINY-01" in page
+
+
+def test_html_escapes_hostile_text(tmp_path: Path) -> None:
+    hostile = '<script>alert("x")</script>&amp'
+    maf = tmp_path / "hostile.maf"
+    maf.write_text("Hugo_Symbol\tTumor_Sample_Barcode\tVariant_Classification\tHGVSp_Short\n"
+                   f"AKT1\t{hostile}\tMissense_Mutation\tp.E17K\n", encoding="utf-8")
+    run_cohort(maf=maf, out=tmp_path / "out", tumour_type="PRAD")
+    page = (tmp_path / "out" / "cohort.html").read_text(encoding="utf-8")
+    assert "<script>" not in page and "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;&amp;amp" in page
+    tsv = (tmp_path / "out" / "cohort.tsv").read_text(encoding="utf-8")
+    assert hostile in tsv  # the TSV keeps the id as it is (no tab, no line break in it)
+
+
+def test_figures_are_deterministic_and_say_when_there_is_nothing() -> None:
+    rows = [_summary("A", hpd_events=("MDM2 amplification",), hpd_rules=("MDM2-AMP-HPD",),
+                     cells=(("MDM2", "amplification"),)),
+            _summary("B", index=1, tumour_type="LUAD", hpd_not_assessed=("MDM2-AMP-HPD",),
+                     genes_not_assessed=("MDM2",))]
+    genes = {"MDM2-AMP-HPD": "MDM2", "MDM4-AMP-HPD": "MDM4"}
+    assert frequency_svg(rows, genes) == frequency_svg(rows, genes)
+    svg, caption = oncoprint_svg(rows, ["MDM2", "MDM4"])
+    assert svg.startswith("<svg") and "1 of 2 samples" in caption
+    assert oncoprint_svg([rows[1]], ["MDM2"]) == ("", "No HPD-linked event in any of the 1 samples: nothing to draw.")
+    assert frequency_svg([], genes)[0] == ""
+
+
+def test_oncoprint_draws_runs_not_cells() -> None:
+    assert _runs(["a", "a", "", "b", "b", "b", "na"]) == [(0, 2, "a"), (3, 3, "b"), (6, 1, "na")]
+    rows = [_summary(f"S{i}", index=i, cells=(("MDM2", "amplification"),)) for i in range(3000)]
+    svg, _ = oncoprint_svg(rows, ["MDM2", "MDM4"])
+    assert len(svg) < 60_000  # one rectangle for the 3,000 amplified samples, not 3,000
+
+
+@pytest.mark.parametrize(("finding", "kind"), [
+    ({"alteration_type": "copy_number", "copy_number": {"state": "amplification"}}, "amplification"),
+    ({"alteration_type": "copy_number", "copy_number": {"state": "deep_deletion"}}, "deep_deletion"),
+    ({"alteration_type": "small_variant", "variant": {"consequence_class": "missense"}}, "missense"),
+    ({"alteration_type": "small_variant", "variant": {"consequence_class": "frameshift"}}, "truncating"),
+    ({"alteration_type": "small_variant", "variant": {"consequence_class": "inframe_deletion"}}, "other_variant"),
+    ({"alteration_type": "rearrangement"}, "rearrangement"),
+])
+def test_oncoprint_cell_kinds(finding: dict, kind: str) -> None:
+    assert cell_kind(finding) == kind
