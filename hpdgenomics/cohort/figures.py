@@ -31,6 +31,7 @@ CELL_COLOURS = {
 NOT_ASSESSED = "#d1d5db"
 BACKGROUND = "#f3f4f6"
 MAX_TUMOUR_TYPES = 12  # more tumour types are pooled as "other"
+CELL_INCHES = (0.85, 0.3)  # heatmap cell width and height
 _RC: dict[str, Any] = {"svg.fonttype": "none", "font.family": "sans-serif",
                        "font.sans-serif": ["DejaVu Sans", "Liberation Sans"], "font.size": 7.5,
                        "text.parse_math": False, "axes.linewidth": 0.6}
@@ -46,9 +47,13 @@ def frequency_svg(rows: Sequence[SampleSummary], rule_genes: Mapping[str, str]) 
     from matplotlib.figure import Figure
     from matplotlib.patches import Rectangle
 
+    labels = [f"{e['rule_id']} ({e['found']}/{e['assessed']})" for e in counts]
+    label_width = 0.3 + 0.062 * max(len(label) for label in labels)  # inches, at the 7.5 pt tick labels
+    width, height = label_width + CELL_INCHES[0] * len(types) + 0.2, 0.75 + CELL_INCHES[1] * len(counts)
     with matplotlib.rc_context(_RC):  # type: ignore[arg-type]
-        fig = Figure(figsize=(min(11.0, 3.2 + 0.75 * len(types)), 0.9 + 0.3 * len(counts)))
-        ax = fig.add_axes((0.26, 0.12, 0.72, 0.8))
+        fig = Figure(figsize=(width, height))
+        ax = fig.add_axes((label_width / width, 0.1 / height, CELL_INCHES[0] * len(types) / width,
+                           CELL_INCHES[1] * len(counts) / height))
         cmap = matplotlib.colormaps["Reds"]
         for y, entry in enumerate(counts):
             by_type = _pooled(entry["by_tumour_type"], types)
@@ -62,9 +67,8 @@ def frequency_svg(rows: Sequence[SampleSummary], rule_genes: Mapping[str, str]) 
                         color="white" if share is not None and share >= 0.12 else "#111827")
         ax.set_xlim(0, len(types))
         ax.set_ylim(len(counts), 0)
-        ax.set_xticks([x + 0.48 for x in range(len(types))], types, rotation=30, ha="right")
-        ax.set_yticks([y + 0.45 for y in range(len(counts))],
-                      [f"{e['rule_id']} ({e['found']}/{e['assessed']})" for e in counts])
+        ax.set_xticks([x + 0.48 for x in range(len(types))], types, rotation=30, ha="left")
+        ax.set_yticks([y + 0.45 for y in range(len(counts))], labels)
         ax.tick_params(length=0)
         for spine in ax.spines.values():
             spine.set_visible(False)
@@ -81,8 +85,8 @@ def oncoprint_svg(rows: Sequence[SampleSummary], genes: Sequence[str]) -> tuple[
     if not altered:
         return "", f"No HPD-linked event in any of the {len(rows):,} samples: nothing to draw."
     frequency = Counter(gene for row in altered for gene, _ in row.cells)
-    order = sorted(genes, key=lambda g: (-frequency.get(g, 0), g))
-    order = [g for g in order if frequency.get(g, 0)] + [g for g in order if not frequency.get(g, 0)]
+    order = sorted((g for g in genes if frequency.get(g)), key=lambda g: (-frequency[g], g))
+    without = sorted(g for g in genes if not frequency.get(g))
     cells = [dict(row.cells) for row in altered]
     columns = sorted(range(len(altered)), key=lambda i: tuple(
         [0 if g in cells[i] else 1 for g in order] + [altered[i].index]))
@@ -118,7 +122,8 @@ def oncoprint_svg(rows: Sequence[SampleSummary], genes: Sequence[str]) -> tuple[
         svg = svg_text(fig, "oncoprint", "Oncoprint of the HPD genes")
     caption = (f"{len(altered):,} of {len(rows):,} samples have at least one HPD-linked event (one column each; the "
                f"{len(rows) - len(altered):,} others are not drawn). Percentages: samples with an event in the gene "
-               "among all samples. Only events that matched an HPD rule for the sample's tumour type are shown.")
+               "among all samples. Only events that matched an HPD rule for the sample's tumour type are shown"
+               + (f"; none for {', '.join(without)}." if without else "."))
     return svg, caption
 
 
