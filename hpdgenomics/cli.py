@@ -235,6 +235,10 @@ def cohort(
             formats=formats, jobs=jobs, dask_scheduler=dask_scheduler, force=force, skip_missing=skip_missing,
             progress=progress,
         )
+    except KeyboardInterrupt:
+        click.echo("hpdgenomics: interrupted; the sample reports written so far stay, the cohort files were not "
+                   "written (rerun with --force)", err=True)
+        sys.exit(130)
     finally:
         if progress is not None:
             progress.close()

@@ -121,6 +121,9 @@ def test_samples_whose_file_names_collide_are_refused(tmp_path: Path) -> None:
 
 
 def test_multi_sample_files_and_formats(tmp_path: Path) -> None:
+    import hpdgenomics
+
+    assert hpdgenomics.run_cohort is run_cohort and hpdgenomics.CohortResult.__name__ == "CohortResult"
     result = run_cohort(maf=TEST_DATA / "maf" / "gdc_two_samples.maf", tumour_type="LUAD", out=tmp_path / "out",
                         formats=("json", "tsv", "html"))
     assert result.samples == 2

@@ -17,6 +17,7 @@ written stay (each one whole), the cohort files are not written, and a rerun nee
 from __future__ import annotations
 
 import time
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -118,6 +119,7 @@ def run_cohort(
         (out_dir / REPORTS_DIR).mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise OutputError(f"cannot create the output folder {out_dir}: {exc.strerror or exc}") from exc
+    plan.tasks = []  # the profiles go out batch by batch; nothing else holds them once sent
     rows = _run(tasks, context, jobs, dask_scheduler, progress)
     files = write_cohort_files(out_dir, rows, context, plan)
     from hpdgenomics.cohort.tables import level_counts
@@ -166,13 +168,16 @@ def _context(ruleset: Any, plan: Plan, formats: Sequence[str], out: Path, option
                       read_options=read_options)
 
 
-def _batches(tasks: Sequence[SampleTask], workers: int) -> Iterator[list[SampleTask]]:
+def _batches(tasks: list[SampleTask], workers: int) -> Iterator[list[SampleTask]]:
+    """Batches taken off the front of ``tasks`` (emptied as it goes, so that sent profiles can be freed)."""
     size = max(1, min(MAX_BATCH, len(tasks) // (workers * 8) or 1))
-    for start in range(0, len(tasks), size):
-        yield list(tasks[start:start + size])
+    queue = deque(tasks)
+    tasks.clear()
+    while queue:
+        yield [queue.popleft() for _ in range(min(size, len(queue)))]
 
 
-def _run(tasks: Sequence[SampleTask], context: RunContext, jobs: int, dask_scheduler: str | None,
+def _run(tasks: list[SampleTask], context: RunContext, jobs: int, dask_scheduler: str | None,
          progress: Progress | None) -> list[SampleSummary]:
     rows: list[SampleSummary] = []
     total = len(tasks)
