@@ -282,7 +282,8 @@ def rules() -> None:
 def rules_list(rule_files: tuple[Path, ...], category: str | None) -> None:
     """One line per rule: id, category, gene, alteration, strength, tumour types, evidence."""
     ruleset = load_rules(rule_files)
-    rows = [("id", "category", "subject", "alteration", "strength", "tumour_types", "evidence")]
+    rows: list[tuple[str, ...]] = [("id", "category", "subject", "alteration", "strength", "tumour_types",
+                                    "evidence")]
     rows += [_rule_row(rule) for rule in ruleset.rules if category is None or rule.category == category]
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
     for row in rows:

@@ -61,7 +61,7 @@ def _unassessed_parts(
     profile: SampleProfile, gene: str, matcher: Matcher
 ) -> list[tuple[AlterationKind, Matcher, str]]:
     """The parts of a matcher whose input kind does not cover ``gene``, each with the reason."""
-    parts = []
+    parts: list[tuple[AlterationKind, Matcher, str]] = []
     for kind in sorted(matcher.kinds(), key=lambda k: k.value):
         coverage = profile.coverage
         gap = coverage.gap_for(gene, kind)

@@ -80,10 +80,10 @@ def render_rule_docs(ruleset: RuleSet, entries: Iterable[CurationEntry] | None =
               "rules that encode it or the reason it was deliberately left out (`rules/curation/knowledge_map.yaml`).",
               "", "| knowledge entry | citation codes | rules | left out because / note |", "|---|---|---|---|"]
     for entry in entries:
-        rows = "; ".join(entry.rows) or "—"
-        rules = ", ".join(entry.rules) or "—"
+        listed_rows = "; ".join(entry.rows) or "—"
+        listed_rules = ", ".join(entry.rules) or "—"
         why = entry.left_out or entry.note or ""
-        lines.append(f"| {_cell(rows)} | {', '.join(entry.refs) or '—'} | {rules} | {_cell(why)} |")
+        lines.append(f"| {_cell(listed_rows)} | {', '.join(entry.refs) or '—'} | {listed_rules} | {_cell(why)} |")
     return "\n".join(lines) + "\n"
 
 

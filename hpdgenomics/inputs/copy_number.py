@@ -230,7 +230,8 @@ def _from_discrete(cn: CopyNumberInput, sample: str, genes: list[str], coordinat
 
         result = GeneCalls(sample, not_assessed={g: f"sample {sample} is not a column of {cn.path.name}"
                                                  for g in genes})
-        tally = ReadTally(str(cn.path), "CNA cells")
+        tally: ReadTally | None = ReadTally(str(cn.path), "CNA cells")
+        assert tally is not None
         tally.notes.append(f"sample {sample} is not in this file")
         basis = f"{cn.path.name} has no column for sample {sample}"
     else:

@@ -189,10 +189,11 @@ def _matrix(path: Path, frame: pd.DataFrame, comments: int, header: list[str], g
     outside = int((~wanted).sum())
     seen: dict[str, CopyNumberState | None] = {}
     for j, column in enumerate(sample_columns):
-        one = DiscreteSample(column, tally=ReadTally(str(path), "CNA matrix cells (gene rows)"))
+        tally = ReadTally(str(path), "CNA matrix cells (gene rows)")
+        one = DiscreteSample(column, tally=tally)
         if outside:
-            one.tally.skipped[SKIP_NOT_RULE_GENE] = outside
-        one.tally.read = outside
+            tally.skipped[SKIP_NOT_RULE_GENE] = outside
+        tally.read = outside
         for symbol, value, line in zip(row_symbols, block[:, j].tolist(), row_lines, strict=True):
             _add(one, path, symbol, value, line, seen)
         result.samples[column] = one

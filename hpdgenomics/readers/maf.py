@@ -259,7 +259,7 @@ def _read_frame(path: Path, comment_lines: int, columns: dict[str, str]) -> Any:
 def _build(path: Path, frame: Any, comment_lines: int) -> str | None:
     if "NCBI_Build" not in frame.columns:
         return None
-    builds = set()
+    builds: set[str] = set()
     for offset, value in enumerate(frame["NCBI_Build"]):
         if not value.strip():
             continue

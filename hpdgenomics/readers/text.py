@@ -6,14 +6,13 @@ import gzip
 import hashlib
 import io
 from pathlib import Path
-from typing import TextIO
 
 from hpdgenomics.errors import InputError
 
 GZIP_MAGIC = b"\x1f\x8b"
 
 
-def open_text(path: str | Path) -> TextIO:
+def open_text(path: str | Path) -> _CheckedText:
     """Open ``path`` for reading text; raise :class:`InputError` when it is missing, a folder or unreadable."""
     path = Path(path)
     if not path.exists():
@@ -31,7 +30,7 @@ def open_text(path: str | Path) -> TextIO:
     return _CheckedText(io.TextIOWrapper(raw, encoding="utf-8-sig", errors="strict", newline=None), path)
 
 
-class _CheckedText(io.TextIOBase):
+class _CheckedText(io.TextIOBase):  # type: ignore[misc]  # typeshed types IOBase iteration as bytes
     """A text stream that turns decoding and gzip errors into InputError with the line number."""
 
     def __init__(self, inner: io.TextIOWrapper, path: Path) -> None:
@@ -39,10 +38,10 @@ class _CheckedText(io.TextIOBase):
         self._path = path
         self._line = 0
 
-    def __iter__(self) -> _CheckedText:
+    def __iter__(self) -> _CheckedText:  # type: ignore[override]
         return self
 
-    def __next__(self) -> str:
+    def __next__(self) -> str:  # type: ignore[override]
         line = self.readline()
         if not line:
             raise StopIteration
