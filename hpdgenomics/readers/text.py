@@ -30,7 +30,7 @@ def open_text(path: str | Path) -> _CheckedText:
     return _CheckedText(io.TextIOWrapper(raw, encoding="utf-8-sig", errors="strict", newline=None), path)
 
 
-class _CheckedText(io.TextIOBase):  # type: ignore[misc]  # typeshed types IOBase iteration as bytes
+class _CheckedText(io.TextIOBase):
     """A text stream that turns decoding and gzip errors into InputError with the line number."""
 
     def __init__(self, inner: io.TextIOWrapper, path: Path) -> None:
