@@ -195,6 +195,11 @@ def _print_summary(reports: Sequence[SampleReport], written: Sequence[Path]) -> 
 @click.option("--seg-log10", is_flag=True, help="The SEG values are log10 ratios, not log2.")
 @click.option("--include-filtered", is_flag=True, help="Keep records whose FILTER is not PASS.")
 @click.option("--include-germline", is_flag=True, help="Keep MAF rows with Mutation_Status Germline.")
+@click.option("--panel-size-mb", type=float,
+              help="Sequenced territory in megabases, to compute TMB from each sample's small variants (when the "
+              "clinical sheet gives none).")
+@click.option("--panel-bed", type=click.Path(dir_okay=False, path_type=Path),
+              help="BED of the sequenced territory for TMB (its merged length; only variants inside it count).")
 @click.option("--rules", "rule_files", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
               help="Extra rule file (repeatable).")
 @click.option("--format", "formats", multiple=True, type=click.Choice(FORMATS), default=("json",), show_default=True,
@@ -215,8 +220,9 @@ def cohort(
     study_dir: Path | None, sample_sheet: Path | None, maf: Path | None, seg: Path | None, cna: Path | None,
     sv: Path | None, clinical: Path | None, skip_missing: bool, tumour_type: str | None, build: str,
     purity: float | None, ploidy: float | None, amplification_cn: float | None, cn_thresholds: Path | None,
-    seg_log10: bool, include_filtered: bool, include_germline: bool, rule_files: tuple[Path, ...],
-    formats: tuple[str, ...], jobs: int, dask_scheduler: str | None, out_dir: Path, force: bool, quiet: bool,
+    seg_log10: bool, include_filtered: bool, include_germline: bool, panel_size_mb: float | None,
+    panel_bed: Path | None, rule_files: tuple[Path, ...], formats: tuple[str, ...], jobs: int,
+    dask_scheduler: str | None, out_dir: Path, force: bool, quiet: bool,
 ) -> None:
     """Annotate a cohort: a cBioPortal study, a sample sheet, or multi-sample MAF/SEG/CNA/SV files.
 
@@ -231,9 +237,9 @@ def cohort(
             out=out_dir, study_dir=study_dir, sample_sheet=sample_sheet, maf=maf, seg=seg, cna=cna, sv=sv,
             clinical=clinical, build=build, tumour_type=tumour_type, purity=purity, ploidy=ploidy,
             cn_thresholds=cn_thresholds, amplification_cn=amplification_cn, seg_log10=seg_log10,
-            include_filtered=include_filtered, include_germline=include_germline, rules=rule_files,
-            formats=formats, jobs=jobs, dask_scheduler=dask_scheduler, force=force, skip_missing=skip_missing,
-            progress=progress,
+            include_filtered=include_filtered, include_germline=include_germline, panel_size_mb=panel_size_mb,
+            panel_bed=panel_bed, rules=rule_files, formats=formats, jobs=jobs, dask_scheduler=dask_scheduler,
+            force=force, skip_missing=skip_missing, progress=progress,
         )
     except KeyboardInterrupt:
         click.echo("hpdgenomics: interrupted; the sample reports written so far stay, the cohort files were not "

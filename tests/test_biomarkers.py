@@ -159,3 +159,15 @@ def test_tmb_from_a_maf_inside_a_panel_bed() -> None:
     reports = {r.sample_id: r.document["biomarkers"]["tmb"] for r in annotate_samples(maf=GDC_MAF, panel_bed=PANEL)}
     assert reports["TCGA-05-4244-01A-01D-1105-08"]["variants_counted"] == 3  # EGFR, TP53, STK11 lie in the panel
     assert reports["TCGA-50-5932-01A-11D-1753-08"]["variants_counted"] == 0  # KRAS and KEAP1 do not
+
+
+def test_cohort_computes_tmb_over_the_panel(tmp_path: Path) -> None:
+    from hpdgenomics.cohort import run_cohort
+
+    result = run_cohort(out=tmp_path / "cohort", maf=GDC_MAF, panel_size_mb=0.25)
+    rows = (tmp_path / "cohort" / "cohort.tsv").read_text(encoding="utf-8").splitlines()
+    header = rows[0].split("\t")
+    tmb = {cells[0]: (cells[header.index("tmb")], cells[header.index("tmb_status")])
+           for cells in (row.split("\t") for row in rows[1:])}
+    assert result.samples == 2
+    assert tmb == {"TCGA-05-4244-01A-01D-1105-08": ("12", "high"), "TCGA-50-5932-01A-11D-1753-08": ("8", "not_high")}

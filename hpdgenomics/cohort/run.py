@@ -58,7 +58,8 @@ def run_cohort(
     clinical: PathLike | None = None, build: str = "auto", tumour_type: str | None = None,
     purity: float | None = None, ploidy: float | None = None, cn_thresholds: PathLike | None = None,
     amplification_cn: float | None = None, seg_log10: bool = False, include_filtered: bool = False,
-    include_germline: bool = False, rules: Sequence[PathLike] = (), formats: Sequence[str] = DEFAULT_COHORT_FORMATS,
+    include_germline: bool = False, panel_size_mb: float | None = None, panel_bed: PathLike | None = None,
+    rules: Sequence[PathLike] = (), formats: Sequence[str] = DEFAULT_COHORT_FORMATS,
     jobs: int = 1, dask_scheduler: str | None = None, force: bool = False, skip_missing: bool = False,
     progress: Progress | None = None,
 ) -> CohortResult:
@@ -103,6 +104,7 @@ def run_cohort(
         "build": build, "tumour_type": tumour_type, "purity": purity, "ploidy": ploidy,
         "cn_thresholds": cn_thresholds, "amplification_cn": amplification_cn, "seg_log10": seg_log10,
         "include_filtered": include_filtered, "include_germline": include_germline, "rules": tuple(rules),
+        "panel_size_mb": panel_size_mb, "panel_bed": panel_bed,
         "keep_segments": "html" in formats,  # only the HTML figures draw genome-wide segments
     }
     if study_dir is not None:
