@@ -16,8 +16,8 @@ from urllib.parse import unquote
 _THREE_TO_ONE = {
     "Ala": "A", "Arg": "R", "Asn": "N", "Asp": "D", "Cys": "C", "Gln": "Q", "Glu": "E", "Gly": "G", "His": "H",
     "Ile": "I", "Leu": "L", "Lys": "K", "Met": "M", "Phe": "F", "Pro": "P", "Ser": "S", "Thr": "T", "Trp": "W",
-    "Tyr": "Y", "Val": "V", "Sec": "U", "Pyl": "O", "Ter": "*", "Xaa": "X", "Asx": "B", "Glx": "Z",
-}
+    "Tyr": "Y", "Val": "V", "Sec": "U", "Pyl": "O", "Ter": "*",
+}  # no Xaa/Asx/Glx: an unknown or ambiguous residue is no change a rule can match, and B/Z/X did not read back
 _THREE_FOLD = {key.upper(): value for key, value in _THREE_TO_ONE.items()}
 _ONE_LETTER = frozenset("ACDEFGHIKLMNPQRSTVWYUOX*")
 
