@@ -82,8 +82,13 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=REPO / "bench" / "RESULTS.md")
     parser.add_argument("--wait-for-fuzz", action="store_true",
                         help=f"wait (up to 90 min) while {FUZZ_FLAG} exists before measuring")
+    parser.add_argument("--note", default=None, help="a line about the conditions, copied into the results")
     args = parser.parse_args()
     waited = wait_for_fuzz() if args.wait_for_fuzz else None
+    if FUZZ_FLAG.exists() and not args.wait_for_fuzz:
+        waited = f"{FUZZ_FLAG} existed when the run started: fuzzing (nice 19) was loading the cores"
+    if args.note:
+        waited = f"{waited}. {args.note}" if waited else args.note
     # .pyc files as an installed package has them (this sandbox sets PYTHONDONTWRITEBYTECODE, so an editable checkout
     # would otherwise compile every module in every run).
     subprocess.run([PY, "-m", "compileall", "-q", str(REPO / "hpdgenomics")], check=True, stdout=subprocess.DEVNULL)
@@ -341,7 +346,7 @@ def render(cases: list[Case], started: str, before: tuple, after: tuple, waited:
               f"- Load average (1/5/15 min) before: {before[0]:.2f} / {before[1]:.2f} / {before[2]:.2f}; after: "
               f"{after[0]:.2f} / {after[1]:.2f} / {after[2]:.2f}"]
     if waited:
-        lines.append(f"- Fuzzing: {waited}")
+        lines.append(f"- Conditions: {waited}")
     lines += ["", "Each figure is the median over the repetitions (wall time; CPU = user + system), one process per "
               "run with interpreter start included (the package's .pyc files compiled beforehand, as after an "
               "install); peak RSS is the largest over the runs. Ratio = tool median / floor median (wall).", ""]
