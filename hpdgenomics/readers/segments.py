@@ -261,8 +261,9 @@ def _read_arrow(path: Path, comments: int, columns: dict[str, str]) -> pd.DataFr
                 if pc.any(absent).as_py():
                     return None
                 values = pc.cast(column, pa.float64()).to_numpy()
-                if (values % 1 != 0).any() or (values < 0).any() or (values > MAX_POSITION).any():
-                    return None  # the careful path names the line
+                if not np.isfinite(values).all() or (values % 1 != 0).any() or (values < 0).any() \
+                        or (values > MAX_POSITION).any():
+                    return None  # the careful path names the line (inf/nan first: numpy warns on inf % 1)
                 frame[ours] = values.astype("int64")
             else:
                 kept = pc.if_else(absent, pa.scalar(None, pa.string()), column)
