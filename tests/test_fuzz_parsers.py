@@ -12,8 +12,10 @@ long runs (docs/fuzzing.md).
 
 from __future__ import annotations
 
+import atexit
 import gzip
 import os
+import shutil
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -140,6 +142,7 @@ def file_bytes(draw: Callable[[Any], Any], kind: str) -> tuple[bytes, str]:
 
 
 _WORKDIR = Path(tempfile.mkdtemp(prefix="hpd-fuzz-"))
+atexit.register(shutil.rmtree, _WORKDIR, ignore_errors=True)
 
 
 def write_input(data: bytes, compression: str, suffix: str, workdir: Path | None = None) -> Path:
