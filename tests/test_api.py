@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from hpdgenomics import annotate, annotate_samples
@@ -133,3 +135,24 @@ def test_reference_fasta_gives_protein_changes_to_unannotated_records() -> None:
     with pytest.raises(OptionError, match="needs --vcf"):
         annotate(maf=MAF / "gdc_two_samples.maf",
                  reference_fasta=TEST_DATA / "reference" / "synthetic_hotspots_grch37.fa")
+
+
+def test_declared_build_is_checked_against_positions_when_the_file_cannot_say(tmp_path: Path) -> None:
+    # No NCBI_Build and no ##contig lengths: the readers accept any position inside either build, so the declared
+    # build decides — chr17:82,000,000 lies past the end of GRCh37's chr17 (81,195,210 bp), inside GRCh38's.
+    maf = tmp_path / "no_build.maf"
+    maf.write_text("Hugo_Symbol\tTumor_Sample_Barcode\tVariant_Classification\tChromosome\tStart_Position\n"
+                   "TP53\tS1\tMissense_Mutation\tchr17\t82000000\n")
+    assert annotate(maf=maf, build="GRCh38").document["sample"]["genome_build"] == "GRCh38"
+    with pytest.raises(BuildMismatchError, match=r"past the end of chromosome 17 in GRCh37 .*declared with --build") \
+            as caught:
+        annotate(maf=maf, build="GRCh37")
+    assert caught.value.line == 2
+    vcf_text = (VCF / "luad_mutect2_vep.vcf").read_text(encoding="utf-8")
+    vcf = tmp_path / "no_contigs.vcf"
+    vcf.write_text("".join(line for line in vcf_text.splitlines(keepends=True) if not line.startswith("##contig"))
+                   .replace("chr17\t7673802", "chr17\t82000000"), encoding="utf-8")
+    with pytest.raises(BuildMismatchError, match=r"past the end of chromosome 17 in GRCh37 .* declared with --build") \
+            as caught:
+        annotate(vcf=vcf, build="GRCh37")
+    assert caught.value.line == 20  # found by the position scan although the record is outside every rule gene

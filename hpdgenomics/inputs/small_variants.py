@@ -7,7 +7,7 @@ to keep, but no rules.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from hpdgenomics.errors import BuildMismatchError, InputError
@@ -53,6 +53,8 @@ def read_vcf_input(
     from ``reference_fasta`` when given."""
     header = inspect_vcf(path)
     build, basis = vcf_build(header, requested_build)
+    if requested_build is not None:
+        header = replace(header, declared_build=requested_build)  # checked against every record's position
     fasta = None
     if reference_fasta is not None:
         from hpdgenomics.readers.fasta import open_reference_fasta
@@ -195,7 +197,8 @@ def read_maf_input(
     """One :class:`SampleInputs` per Tumor_Sample_Barcode of a MAF (only ``sample`` when given); with
     ``count_tmb`` each sample's mutations are counted for TMB (inside ``tmb_regions`` when given)."""
     result = read_maf(path, sample=sample, include_germline=include_germline, include_filtered=include_filtered,
-                      genes=genes, tmb=TmbCount(regions=tmb_regions) if count_tmb else None)
+                      genes=genes, tmb=TmbCount(regions=tmb_regions) if count_tmb else None,
+                      declared_build=requested_build)
     if not result.samples:
         raise InputError(path, "the MAF has a header but no data rows")
     if requested_build is not None and result.build is not None and result.build != requested_build:

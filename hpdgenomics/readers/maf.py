@@ -71,11 +71,13 @@ def read_maf(
     include_filtered: bool = False,
     genes: frozenset[str] | None = None,
     tmb: TmbCount | None = None,
+    declared_build: str | None = None,
 ) -> MafResult:
     """Read a MAF; with ``sample`` only that Tumor_Sample_Barcode is returned (absent → SampleSelectionError).
 
     ``tmb`` (its regions; counts start at 0) asks for every sample's TMB count: non-synonymous rows (any gene),
     not Germline, FILTER PASS, inside the regions when given, whatever ``include_*`` keep for the rules.
+    ``declared_build`` (the user's) is what positions are checked against when the file names no NCBI_Build.
     """
     path = Path(path)
     comment_lines, header = _header(path)
@@ -83,16 +85,17 @@ def read_maf(
     from hpdgenomics.readers.maf_stream import read_streamed  # the fast path; None leaves the file to the one below
 
     streamed = read_streamed(path, comment_lines, header, canonical, sample=sample, include_germline=include_germline,
-                             include_filtered=include_filtered, genes=genes, tmb=tmb)
+                             include_filtered=include_filtered, genes=genes, tmb=tmb, declared_build=declared_build)
     if streamed is not None:
         return streamed
     return _read_carefully(path, comment_lines, header, canonical, sample=sample, include_germline=include_germline,
-                           include_filtered=include_filtered, genes=genes, tmb=tmb)
+                           include_filtered=include_filtered, genes=genes, tmb=tmb, declared_build=declared_build)
 
 
 def _read_carefully(
     path: Path, comment_lines: int, header: list[str], canonical: dict[str, str], *, sample: str | None,
     include_germline: bool, include_filtered: bool, genes: frozenset[str] | None, tmb: TmbCount | None = None,
+    declared_build: str | None = None,
 ) -> MafResult:
     """Read with pandas, row by row: slower, and the path that names the line of anything malformed."""
     ragged = first_ragged_line(path, comment_lines + 1, len(header))
@@ -109,7 +112,10 @@ def _read_carefully(
     protein_columns = [c for c in PROTEIN_COLUMNS if c in frame.columns]
     result = MafResult(path=path, samples={}, build=_build(path, frame, comment_lines),
                        protein_column=protein_columns[0] if protein_columns else None)
-    _check_rows(path, frame, result.build, comment_lines + 2)
+    if result.build is not None:
+        _check_rows(path, frame, result.build, comment_lines + 2, "the build NCBI_Build names")
+    else:
+        _check_rows(path, frame, declared_build, comment_lines + 2, "the build declared with --build")
     first_data_line = comment_lines + 2
     other_rows = 0
     for offset, row in enumerate(frame.itertuples(index=False)):
@@ -279,7 +285,8 @@ def _build(path: Path, frame: Any, comment_lines: int) -> str | None:
 _MISSING_NUMBER = frozenset({"", "NA", ".", "NaN", "nan", "N/A"})
 
 
-def _check_rows(path: Path, frame: Any, build: str | None, first_line: int) -> None:
+def _check_rows(path: Path, frame: Any, build: str | None, first_line: int,
+                named: str = "the build NCBI_Build names") -> None:
     """Positions and read counts must be whole numbers, End_Position not before Start_Position, Chromosome a real
     contig, and positions inside the chromosome of the file's build (or of either build when none is named)."""
     import pandas as pd  # already loaded by _read_frame
@@ -329,8 +336,8 @@ def _check_rows(path: Path, frame: Any, build: str | None, first_line: int) -> N
         chrom = normalised.iloc[index]
         if build:
             raise BuildMismatchError(path, f"position {position:,} lies past the end of chromosome {chrom} in {build} "
-                                     f"({int(limit.iloc[index]):,} bp), the build NCBI_Build names: is the file from "
-                                     "another genome build?", line=first_line + index)
+                                     f"({int(limit.iloc[index]):,} bp), {named}: is the file from another genome "
+                                     "build?", line=first_line + index)
         raise InputError(path, f"position {position:,} lies past the end of chromosome {chrom} in both GRCh37 and "
                          f"GRCh38 (at most {int(limit.iloc[index]):,} bp)", line=first_line + index)
 

@@ -52,6 +52,7 @@ class _Refused(Exception):
 def read_streamed(
     path: Path, comment_lines: int, header: list[str], columns: dict[str, str], *, sample: str | None,
     include_germline: bool, include_filtered: bool, genes: frozenset[str] | None, tmb: TmbCount | None = None,
+    declared_build: str | None = None,
 ) -> MafResult | None:
     """Read ``path`` like :func:`hpdgenomics.readers.maf.read_maf`, or return None to leave it to the careful path.
 
@@ -66,14 +67,14 @@ def read_streamed(
         return None
     try:
         return _read(np, pa, pacsv, path, comment_lines, header, columns, sample, include_germline,
-                     include_filtered, genes, tmb)
+                     include_filtered, genes, tmb, declared_build)
     except (_Refused, pa.ArrowException, UnicodeDecodeError, OSError, EOFError, ValueError):
         return None
 
 
 def _read(np: Any, pa: Any, pacsv: Any, path: Path, comment_lines: int, header: list[str], columns: dict[str, str],
           sample: str | None, include_germline: bool, include_filtered: bool,
-          genes: frozenset[str] | None, tmb: TmbCount | None) -> MafResult:
+          genes: frozenset[str] | None, tmb: TmbCount | None, declared_build: str | None) -> MafResult:
     from hpdgenomics.readers import maf
 
     position = {name: header.index(spelling) for name, spelling in columns.items()}
@@ -89,6 +90,7 @@ def _read(np: Any, pa: Any, pacsv: Any, path: Path, comment_lines: int, header: 
                                            null_values=[], true_values=[], false_values=[])
     protein_columns = [c for c in maf.PROTEIN_COLUMNS if c in columns]
     state = _State(np, path, sample, include_germline, include_filtered, genes, tmb)
+    state.declared_build = declared_build
     first_data_line = comment_lines + 2
     row = 0
     with _TextChunks(path, comment_lines + 1) as chunks:
@@ -188,6 +190,7 @@ class _State:
                  genes: frozenset[str] | None, tmb: TmbCount | None = None) -> None:
         self.path = path
         self.tmb = tmb  # a template: its regions; one count per sample is kept in tmb_counts
+        self.declared_build: str | None = None
         self.tmb_counts = np.zeros(0, dtype=np.int64)
         self._nonsyn_cache: dict[str, bool] = {}
         self.sample = sample
@@ -382,7 +385,8 @@ class _State:
 
     def finish(self, maf: Any, protein_columns: list[str]) -> MafResult:
         build = self.builds[0] if self.builds else None
-        builds = [build] if build else list(SUPPORTED_BUILDS)
+        checked = build or self.declared_build  # the user's build when the file names none
+        builds = [checked] if checked else list(SUPPORTED_BUILDS)
         for contig, position in self.max_position.items():
             limit = max(contig_lengths(b).get(contig, 0) for b in builds) or None
             if limit is not None and position > limit:

@@ -52,6 +52,7 @@ class VcfHeader:
     header_lines: int
     uses_chr_prefix: bool
     info_keys: frozenset[str] = frozenset()
+    declared_build: str | None = None  # the build the user declared (positions are checked against it)
 
 
 @dataclass(frozen=True, slots=True)

@@ -241,7 +241,9 @@ class _Limits:
 
     def __init__(self, header: VcfHeader) -> None:
         self.header = header
-        self.build = build_named_in_text(header.reference) if not header.contig_lengths else None
+        self.declared = header.declared_build is not None and not header.contig_lengths
+        self.build = (header.declared_build or build_named_in_text(header.reference)) if not header.contig_lengths \
+            else None
         self.cache: dict[str, int | None] = {}
 
     def limit(self, chrom: str) -> int | None:
@@ -264,9 +266,10 @@ class _Limits:
             return InputError, (f"{what} lies past the end of contig {chrom} ({limit:,} bp in its ##contig line); "
                                 "the header and the body disagree")
         if self.build is not None:
+            named = "the build declared with --build" if self.declared else "the build named by ##reference"
             return BuildMismatchError, (f"{what} lies past the end of chromosome {normalise_contig(chrom)} in "
-                                        f"{self.build} ({limit:,} bp), the build named by ##reference: is the file "
-                                        "from another genome build?")
+                                        f"{self.build} ({limit:,} bp), {named}: is the file from another genome "
+                                        "build?")
         return InputError, (f"{what} lies past the end of chromosome {normalise_contig(chrom)} in both GRCh37 and "
                             f"GRCh38 (at most {limit:,} bp)")
 
