@@ -5,6 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# Speed is measured in bench/, never asserted in tests: hypothesis's per-example deadline is a timing assertion that
+# fails on a loaded machine (the parsers' first call also imports pandas/pyarrow), so it is off for every test.
+settings.register_profile("hpd-default", deadline=None)
+settings.load_profile("hpd-default")
 
 REPO = Path(__file__).resolve().parents[1]
 TEST_DATA = REPO / "test_data"
