@@ -32,7 +32,7 @@ from hpdgenomics.inputs.samples import (
 )
 from hpdgenomics.inputs.small_variants import SampleInputs, read_maf_input, read_vcf_input
 from hpdgenomics.model import InputFile, SampleProfile
-from hpdgenomics.readers.text import sha256_of
+from hpdgenomics.readers.text import BackgroundHashes
 from hpdgenomics.report import SampleReport, build_report
 
 if TYPE_CHECKING:
@@ -201,7 +201,28 @@ def read_profiles(
         purity=purity, ploidy=checked_ploidy, seg_log10=seg_log10,
         thresholds=load_thresholds(cn_thresholds, amplification_cn=amplification_cn), keep_segments=keep_segments,
     )
-    panel, panel_regions, panel_file = _panel(panel_size_mb, panel_bed)
+    clinical_path = clinical if clinical is None or isinstance(clinical, str | Path) else clinical.path
+    with BackgroundHashes([vcf, maf, seg, cns, cna, cnv_vcf, sv, panel_bed, clinical_path]) as hashes:
+        return _read_profiles(
+            ruleset, hashes, vcf=vcf, maf=maf, cn_given=cn_given, sv=sv, clinical=clinical, sample=sample,
+            sample_id=sample_id, tumour_sample=tumour_sample, code=code, build=build,
+            requested_build=requested_build, purity=purity, ploidy=ploidy, checked_ploidy=checked_ploidy,
+            cn_options=cn_options, cn_thresholds=cn_thresholds, amplification_cn=amplification_cn,
+            seg_log10=seg_log10, panel_size_mb=panel_size_mb, panel_bed=panel_bed,
+            reference_fasta=reference_fasta, include_filtered=include_filtered,
+            include_germline=include_germline, rules=rules)
+
+
+def _read_profiles(
+    ruleset: RuleSet, hashes: BackgroundHashes, *, vcf: PathLike | None, maf: PathLike | None,
+    cn_given: dict[str, PathLike], sv: PathLike | None, clinical: Any, sample: str | None, sample_id: str | None,
+    tumour_sample: str | None, code: str | None, build: str, requested_build: str | None, purity: float | None,
+    ploidy: float | None, checked_ploidy: float, cn_options: CopyNumberOptions, cn_thresholds: PathLike | None,
+    amplification_cn: float | None, seg_log10: bool, panel_size_mb: float | None, panel_bed: PathLike | None,
+    reference_fasta: PathLike | None, include_filtered: bool, include_germline: bool, rules: Sequence[PathLike],
+) -> tuple[list[SampleProfile], dict[str, Any]]:
+    """The reading part of :func:`read_profiles`, once the options are checked."""
+    panel, panel_regions, panel_file = _panel(panel_size_mb, panel_bed, hashes)
     genes = ruleset.genes()
     files: list[InputFile] = []
     inputs: list[SampleInputs] = []
@@ -209,14 +230,14 @@ def read_profiles(
         inputs = [read_vcf_input(Path(vcf), genes, requested_build, tumour_sample, sample_id or sample,
                                  include_filtered, tmb_regions=panel_regions, count_tmb=panel is not None,
                                  reference_fasta=None if reference_fasta is None else Path(reference_fasta))]
-        files.append(InputFile(str(vcf), "vcf", sha256_of(vcf)))
+        files.append(InputFile(str(vcf), "vcf", hashes.get(vcf)))
     elif maf is not None:
         inputs = read_maf_input(Path(maf), genes, requested_build, sample, include_filtered, include_germline,
                                 tmb_regions=panel_regions, count_tmb=panel is not None)
         if sample_id is not None and len(inputs) == 1:
             inputs[0].sample_id = sample_id
-        files.append(InputFile(str(maf), "maf", sha256_of(maf)))
-    sheet = _clinical_sheet(clinical, files)
+        files.append(InputFile(str(maf), "maf", hashes.get(maf)))
+    sheet = _clinical_sheet(clinical, files, hashes)
     if sheet is not None and inputs:
         attach_clinical(inputs, sheet, one_tumour=vcf is not None or sample is not None)
     cn_kind, cn_path = next(iter(cn_given.items()), (None, None))
@@ -226,12 +247,12 @@ def read_profiles(
         inputs = attach_copy_number(inputs, cn_kind, Path(cn_path), genes, requested_build, sample, sample_id,
                                     tumour_sample, include_filtered, cn_options, sheet=sheet, ploidy_given=ploidy)
         if cn_path is not vcf:
-            files.append(InputFile(str(cn_path), cn_kind, sha256_of(cn_path)))
+            files.append(InputFile(str(cn_path), cn_kind, hashes.get(cn_path)))
     elif sheet is not None:
         purity_ploidy_by_sample(inputs, purity, ploidy)  # a contradiction is an error even without copy number
     if sv is not None:
         inputs = attach_structural(inputs, Path(sv), sample, sample_id)
-        files.append(InputFile(str(sv), "sv", sha256_of(sv)))
+        files.append(InputFile(str(sv), "sv", hashes.get(sv)))
         if sheet is not None:
             attach_clinical([i for i in inputs if i.clinical is None], sheet, one_tumour=False)
     if panel_file is not None:
@@ -294,7 +315,8 @@ def requested_build_name(build: str) -> str | None:
     return name
 
 
-def _panel(size_mb: float | None, bed: PathLike | None) -> tuple[PanelSize | None, Any, InputFile | None]:
+def _panel(size_mb: float | None, bed: PathLike | None,
+           hashes: BackgroundHashes) -> tuple[PanelSize | None, Any, InputFile | None]:
     if size_mb is not None:
         return PanelSize(size_mb, f"--panel-size-mb {size_mb:g}"), None, None
     if bed is None:
@@ -303,16 +325,16 @@ def _panel(size_mb: float | None, bed: PathLike | None) -> tuple[PanelSize | Non
 
     regions = read_bed(bed)
     basis = f"{Path(bed).name}, {regions.size_bp:,} bp after merging"
-    return PanelSize(regions.size_mb, basis), regions, InputFile(str(bed), "bed", sha256_of(bed))
+    return PanelSize(regions.size_mb, basis), regions, InputFile(str(bed), "bed", hashes.get(bed))
 
 
-def _clinical_sheet(path: PathLike | ClinicalSheet | None, files: list[InputFile]) -> Any:
+def _clinical_sheet(path: PathLike | ClinicalSheet | None, files: list[InputFile], hashes: BackgroundHashes) -> Any:
     if path is None:
         return None
     from hpdgenomics.readers.clinical import ClinicalSheet, read_clinical
 
     sheet = path if isinstance(path, ClinicalSheet) else read_clinical(path)
-    files.append(InputFile(str(sheet.path), "clinical", sha256_of(sheet.path)))
+    files.append(InputFile(str(sheet.path), "clinical", hashes.get(sheet.path)))
     return sheet
 
 

@@ -117,3 +117,28 @@ def first_ragged_line(path: str | Path, header_line: int, columns: int, chunk_si
                     return None
     except (OSError, EOFError, gzip.BadGzipFile) as exc:
         raise InputError(path, f"compressed data is corrupt or truncated ({exc})") from exc
+
+
+class BackgroundHashes:
+    """sha256 of the input files, computed in one worker thread while the readers parse them.
+
+    hashlib releases the GIL on large buffers, so hashing a 500 MB VCF overlaps with reading it instead of adding
+    its own pass at the end. Use as a context manager; :meth:`get` waits for (or computes) one file's digest.
+    """
+
+    def __init__(self, paths: list[str | Path | None]) -> None:
+        from concurrent.futures import ThreadPoolExecutor
+
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="hpdgenomics-sha256")
+        self._futures = {str(p): self._pool.submit(sha256_of, p) for p in dict.fromkeys(paths)
+                         if p is not None and Path(p).is_file()}
+
+    def get(self, path: str | Path) -> str:
+        future = self._futures.get(str(path))
+        return future.result() if future is not None else sha256_of(path)
+
+    def __enter__(self) -> BackgroundHashes:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
