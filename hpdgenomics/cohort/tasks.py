@@ -121,7 +121,10 @@ def run_task(task: SampleTask, context: RunContext) -> SampleSummary:
     report = report_for(profile, context.ruleset, parameters)
     report = SampleReport({**report.document, "generated_at": context.generated_at})
     folder = Path(context.out_dir) / context.reports_dir
-    texts = {folder / f"{task.stem}.hpd.{fmt}": RENDERERS[fmt](report) for fmt in context.formats}
+    # Cohort reports are compact JSON (one line): indented JSON goes through the pure-Python encoder, which was
+    # half of a 10,000-sample run; `hpdgenomics annotate` writes the indented form for reading by eye.
+    texts = {folder / f"{task.stem}.hpd.{fmt}": report.to_json(indent=None) if fmt == "json" else RENDERERS[fmt](report)
+             for fmt in context.formats}
     write_files(texts)
     json_path = f"{context.reports_dir}/{task.stem}.hpd.json" if "json" in context.formats else ""
     return summarise(task.index, report.document, json_path, context.hpd_rule_genes, context.key_rules)
