@@ -129,7 +129,9 @@ class _TextChunks:
         try:
             from isal import igzip
         except ImportError:  # pragma: no cover - isal is a declared dependency
-            import gzip as igzip
+            import gzip
+
+            return gzip.open(self._path, "rb")
         return igzip.open(self._path, "rb")
 
     def _put(self, item: bytes | BaseException | None) -> bool:

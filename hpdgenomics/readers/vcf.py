@@ -118,9 +118,9 @@ def inspect_vcf(path: str | Path) -> VcfHeader:
     return VcfHeader(
         path=path,
         samples=samples,
-        tumour_sample_header=meta.get("tumor_sample", [None])[0],
+        tumour_sample_header=_first(meta.get("tumor_sample")),
         contig_lengths={normalise_contig(name): length for name, length in contigs.items()},
-        reference=(meta.get("reference") or meta.get("assembly") or [None])[0],
+        reference=_first(meta.get("reference") or meta.get("assembly")),
         annotation_key=key,
         annotation_fields=tuple(fields) if fields else None,
         format_keys=frozenset(_ids(meta.get("FORMAT", []))),
@@ -129,6 +129,10 @@ def inspect_vcf(path: str | Path) -> VcfHeader:
         uses_chr_prefix=any(name.startswith("chr") for name in contigs),
         info_keys=frozenset(_ids(meta.get("INFO", []))),
     )
+
+
+def _first(values: list[str] | None) -> str | None:
+    return values[0] if values else None
 
 
 def choose_tumour_sample(header: VcfHeader, requested: str | None, fallback_id: str | None = None) -> str | None:
@@ -196,7 +200,8 @@ def read_vcf(
             raise vcf_checks.diagnose(header) or InputError(header.path, f"cyvcf2 could not open the VCF: {exc}") \
                 from exc
         try:
-            records = _records_by_region(vcf, header, regions) if mode == "region" else _records(vcf, header)
+            records = _records_by_region(vcf, header, regions) if mode == "region" and regions is not None \
+                else _records(vcf, header)
             for record, where in vcf_checks.watch(records, header, stream=mode == "stream"):
                 _read_record(record, where, header, sample_index, include_filtered, genes, result, tmb)
             tally.notes.extend(vcf_checks.check_live_header(vcf, header))
@@ -345,7 +350,7 @@ def _read_record(
     if key is None:
         _refuse_undeclared_annotation(record, where, header)
     counts_for_tmb = tmb is not None and filter_text in ("PASS", ".") and tmb.inside(chrom, record.POS)
-    if not value:
+    if not value or key is None:
         tally.skip(SKIP_UNANNOTATED)
         result.unannotated.append(_unannotated_record(record, chrom, where, filter_text, header, sample_index))
         if counts_for_tmb and tmb is not None:

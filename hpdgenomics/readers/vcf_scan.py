@@ -300,9 +300,10 @@ def _is_bgzf(handle: IO[bytes]) -> bool:
 
 def _gzip_chunks(path: Path, handle: IO[bytes]) -> Iterator[bytes]:
     """Ordinary (possibly multi-member) gzip: one stream, inflated in order."""
+    decompressobj: Any
     try:
         from isal.isal_zlib import decompressobj
-    except ImportError:  # pragma: no cover
+    except ImportError:  # pragma: no cover - isal is a declared dependency
         decompressobj = zlib.decompressobj
     inflater = decompressobj(31)
     fed = False
