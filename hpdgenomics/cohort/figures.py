@@ -14,9 +14,6 @@ SVG is deterministic (fixed hash salt, no date).
 
 from __future__ import annotations
 
-import html
-import io
-import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -157,17 +154,7 @@ def _pooled(by_type: Mapping[str, Mapping[str, int]], shown: Sequence[str]) -> d
 
 
 def svg_text(fig: Any, salt: str, label: str) -> str:
-    """The figure as an SVG element to inline in HTML: no XML prolog or metadata, stable ids, no namespace URLs."""
-    import matplotlib
+    """The figure as inline SVG, as the per-sample report's figures are (ids salted apart from theirs)."""
+    from hpdgenomics.report.plots import inline_svg
 
-    buffer = io.StringIO()
-    with matplotlib.rc_context({"svg.hashsalt": f"hpdgenomics-cohort-{salt}"}):
-        fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None, "Format": None, "Type": None})
-    text = buffer.getvalue()
-    text = text[text.index("<svg"):]
-    text = re.sub(r"<metadata>.*?</metadata>\s*", "", text, flags=re.S)
-    text = text.replace(' xmlns:xlink="http://www.w3.org/1999/xlink"', "").replace(
-        ' xmlns="http://www.w3.org/2000/svg"', "")
-    referenced = set(re.findall(r"#([A-Za-z0-9_.:-]+)", text))
-    text = re.sub(r' id="([^"]*)"', lambda m: m.group(0) if m.group(1) in referenced else "", text)
-    return text.replace("<svg ", f'<svg role="img" aria-label="{html.escape(label)}" ', 1).strip()
+    return inline_svg(fig, f"cohort-{salt}", label)

@@ -355,7 +355,7 @@ def _genome_svg(data: _Data) -> str:
         label_y = y * 1.35 if data.mode == "cn" else y + 0.25
         ax.annotate(label, (x, y), (x, label_y), ha="center", va="bottom", fontsize=6.5, fontweight="bold",
                     color=STATE_COLOURS.get(state, "#111827"), annotation_clip=False)
-    return _svg(fig, "genome", "Genome-wide copy-number profile")
+    return inline_svg(fig, "genome", "Genome-wide copy-number profile")
 
 
 def _genome_labels(data: _Data, offset: Mapping[str, float],
@@ -423,7 +423,7 @@ def _panel_figure(band: str, genes: tuple[str, ...], data: _Data) -> PanelFigure
         ax.text(0.5, 0.45, "no segment over this region: not assessed", transform=ax.transAxes, ha="center",
                 va="center", fontsize=7, color="#6b7280")
     caption = _panel_caption(genes, data, bool(clipped))
-    return PanelFigure(band, genes, _svg(fig, f"panel-{band}", f"Copy number around {title}"), caption)
+    return PanelFigure(band, genes, inline_svg(fig, f"panel-{band}", f"Copy number around {title}"), caption)
 
 
 def _panel_caption(genes: Sequence[str], data: _Data, drawn: bool) -> str:
@@ -441,7 +441,7 @@ def _panel_caption(genes: Sequence[str], data: _Data, drawn: bool) -> str:
     return "; ".join(parts) + "."
 
 
-def _svg(fig: Any, salt: str, label: str) -> str:
+def inline_svg(fig: Any, salt: str, label: str) -> str:
     """The figure as an SVG element to inline in HTML: no XML prolog, DOCTYPE or metadata, stable ids."""
     import matplotlib
 
