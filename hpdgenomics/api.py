@@ -154,7 +154,7 @@ def annotate_samples(
     rules: Sequence[PathLike] = (),
 ) -> list[SampleReport]:
     """Like :func:`annotate`, but return one report per sample of the inputs (in file order)."""
-    options = {k: v for k, v in locals().items()}
+    options = dict(locals())  # exactly the parameters above, passed on unchanged
     ruleset = load_rules(rules)
     profiles, parameters = read_profiles(ruleset=ruleset, **options)
     return [report_for(profile, ruleset, parameters) for profile in profiles]
