@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from hpdgenomics.errors import HpdError, InputError
 from hpdgenomics.inputs.clinical import clinical_for
 from hpdgenomics.model import MsiStatus
-from hpdgenomics.readers.clinical import read_clinical
+from hpdgenomics.readers.clinical import join_patients, read_clinical
 
 from .conftest import TEST_DATA, realdata
 
@@ -52,7 +52,7 @@ def test_patient_values_join_through_the_patient_id() -> None:
     samples = realdata("prostate_msk_2024/data_clinical_sample.txt")
     patients = read_clinical(samples.parent / "data_clinical_patient.txt")
     assert patients.key == "patient"
-    one = clinical_for(read_clinical(samples), "P-0000140-T01-IM3", patients)
+    one = clinical_for(join_patients(read_clinical(samples), patients), "P-0000140-T01-IM3")
     assert one is not None and one.tumour_type == "PRNE" and one.values is not None
     assert one.values.get("age") == "45"  # CURRENT_AGE of patient P-0000140
     assert one.msi is not None and one.msi.status is MsiStatus.STABLE

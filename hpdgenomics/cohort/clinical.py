@@ -15,24 +15,6 @@ from hpdgenomics.model import ReadTally
 from hpdgenomics.readers.clinical import MISSING, ClinicalSheet
 
 
-def with_patients(samples: ClinicalSheet, patients: ClinicalSheet) -> ClinicalSheet:
-    """The sample sheet with each sample's patient values filled in through its patient id (a sample's own value
-    wins), as cBioPortal joins ``data_clinical_patient.txt`` to ``data_clinical_sample.txt``."""
-    if patients.key != "patient":
-        raise InputError(patients.path, "expected a patient sheet keyed by PATIENT_ID (it has a sample column)")
-    columns = dict(samples.columns)
-    rows: dict[str, dict[str, str]] = {}
-    for sample, row in samples.rows.items():
-        merged = dict(row)
-        patient_row = patients.get(row.get("patient") or "") or {}
-        for name, value in patient_row.items():
-            if value and not merged.get(name):
-                merged[name] = value
-                columns.setdefault(name, patients.columns.get(name, name))
-        rows[sample] = merged
-    return ClinicalSheet(samples.path, samples.key, rows, columns, samples.tally, dict(samples.lines))
-
-
 def sheet_values(path: Path, values: Mapping[str, tuple[Mapping[str, str], int]]) -> ClinicalSheet | None:
     """A clinical sheet from a sample sheet's columns: sample → ({tumour_type, purity, ploidy}, line)."""
     rows = {sample: {k: v for k, v in row.items() if v.strip().lower() not in MISSING}

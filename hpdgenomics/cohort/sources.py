@@ -61,7 +61,7 @@ def from_study(ruleset: RuleSet, options: Mapping[str, Any], folder: str | Path,
                skip_missing: bool = False) -> Plan:
     """A cBioPortal study folder (see :mod:`hpdgenomics.cohort.study` and :mod:`hpdgenomics.cohort.panels`)."""
     from hpdgenomics.api import read_profiles
-    from hpdgenomics.readers.clinical import read_clinical
+    from hpdgenomics.readers.clinical import join_patients, read_clinical
 
     study = read_study(folder, skip_missing=skip_missing)
     notes = list(study.notes)
@@ -71,7 +71,7 @@ def from_study(ruleset: RuleSet, options: Mapping[str, Any], folder: str | Path,
         clinical = read_clinical(study.files["clinical_sample"].data)
         patients = study.get("clinical_patient")
         if patients is not None:
-            clinical = sheets.with_patients(clinical, read_clinical(patients.data))
+            clinical = join_patients(clinical, read_clinical(patients.data))
             extra.append(_input(patients.data, "clinical_patient"))
     elif study.get("clinical_patient") is not None:
         notes.append("the patient clinical sheet is not used: the study has no sample sheet to join it to")

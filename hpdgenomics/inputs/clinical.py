@@ -40,31 +40,24 @@ class SampleClinical:
     notes: tuple[str, ...] = ()
 
 
-def clinical_for(sheet: ClinicalSheet, sample: str, patients: ClinicalSheet | None = None) -> SampleClinical | None:
-    """The sheet's row for ``sample`` (patient-level values joined through the patient id), or None when absent."""
+def clinical_for(sheet: ClinicalSheet, sample: str) -> SampleClinical | None:
+    """The sheet's row for ``sample``, or None when absent (join patient attributes first with
+    :func:`hpdgenomics.readers.clinical.join_patients`)."""
     row = sheet.get(sample) if sheet.key == "sample" else None
     if row is None:
         return None
     line = sheet.lines.get(sample)
-    merged = dict(row)
-    columns = dict(sheet.columns)
-    patient = row.get("patient")
-    if patients is not None and patient and patients.get(patient) is not None:
-        for name, value in (patients.get(patient) or {}).items():
-            if value and not merged.get(name):
-                merged[name] = value
-                columns.setdefault(name, patients.columns.get(name, name))
     notes: list[str] = []
     source = str(sheet.path)
     return SampleClinical(
         source=source,
-        tumour_type=_tumour_type(sheet, merged.get("tumour_type"), line),
-        purity=_purity(sheet, merged.get("purity"), line, notes),
-        ploidy=_positive(sheet, "ploidy", merged.get("ploidy"), line),
-        tmb=_tmb(sheet, merged.get("tmb"), line),
-        msi=_msi(sheet, merged.get("msi_status"), merged.get("msi_score"), line),
-        values=ClinicalValues(source, {k: v for k, v in merged.items() if k in CLINICAL_FIELDS and v},
-                              {k: columns[k] for k in CLINICAL_FIELDS if k in columns and merged.get(k)}),
+        tumour_type=_tumour_type(sheet, row.get("tumour_type"), line),
+        purity=_purity(sheet, row.get("purity"), line, notes),
+        ploidy=_positive(sheet, "ploidy", row.get("ploidy"), line),
+        tmb=_tmb(sheet, row.get("tmb"), line),
+        msi=_msi(sheet, row.get("msi_status"), row.get("msi_score"), line),
+        values=ClinicalValues(source, {k: v for k, v in row.items() if k in CLINICAL_FIELDS and v},
+                              {k: sheet.columns[k] for k in CLINICAL_FIELDS if k in sheet.columns and row.get(k)}),
         notes=tuple(notes),
     )
 

@@ -167,12 +167,11 @@ def attach_structural(inputs: list[SampleInputs], path: Path, sample: str | None
     return targets
 
 
-def attach_clinical(inputs: list[SampleInputs], sheet: ClinicalSheet, patients: ClinicalSheet | None = None,
-                    *, one_tumour: bool = False) -> None:
+def attach_clinical(inputs: list[SampleInputs], sheet: ClinicalSheet, *, one_tumour: bool = False) -> None:
     """Give each sample its clinical-sheet row; in a one-tumour run, a tumour absent from the sheet is an error."""
     missing = []
     for target in inputs:
-        target.clinical = clinical_for(sheet, target.sample_id, patients)
+        target.clinical = clinical_for(sheet, target.sample_id)
         if target.clinical is None:
             missing.append(target.sample_id)
     if one_tumour and missing:

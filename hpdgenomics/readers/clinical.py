@@ -132,3 +132,21 @@ def _resolve(path: Path, header: list[str], line: int) -> dict[str, str]:
 def _clean(value: str) -> str:
     value = value.strip()
     return "" if value.lower() in MISSING else value
+
+
+def join_patients(samples: ClinicalSheet, patients: ClinicalSheet) -> ClinicalSheet:
+    """The sample sheet with each sample's patient values filled in through its patient id (a sample's own value
+    wins), as cBioPortal joins ``data_clinical_patient.txt`` to ``data_clinical_sample.txt``."""
+    if patients.key != "patient":
+        raise InputError(patients.path, "expected a patient sheet keyed by PATIENT_ID (it has a sample column)")
+    columns = dict(samples.columns)
+    rows: dict[str, dict[str, str]] = {}
+    for sample, row in samples.rows.items():
+        merged = dict(row)
+        patient_row = patients.get(row.get("patient") or "") or {}
+        for name, value in patient_row.items():
+            if value and not merged.get(name):
+                merged[name] = value
+                columns.setdefault(name, patients.columns.get(name, name))
+        rows[sample] = merged
+    return ClinicalSheet(samples.path, samples.key, rows, columns, samples.tally, dict(samples.lines))
