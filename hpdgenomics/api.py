@@ -202,78 +202,61 @@ def read_profiles(
         thresholds=load_thresholds(cn_thresholds, amplification_cn=amplification_cn), keep_segments=keep_segments,
     )
     clinical_path = clinical if clinical is None or isinstance(clinical, str | Path) else clinical.path
+    # Inputs are hashed in a worker thread while they are read (see BackgroundHashes).
     with BackgroundHashes([vcf, maf, seg, cns, cna, cnv_vcf, sv, panel_bed, clinical_path]) as hashes:
-        return _read_profiles(
-            ruleset, hashes, vcf=vcf, maf=maf, cn_given=cn_given, sv=sv, clinical=clinical, sample=sample,
-            sample_id=sample_id, tumour_sample=tumour_sample, code=code, build=build,
-            requested_build=requested_build, purity=purity, ploidy=ploidy, checked_ploidy=checked_ploidy,
-            cn_options=cn_options, cn_thresholds=cn_thresholds, amplification_cn=amplification_cn,
-            seg_log10=seg_log10, panel_size_mb=panel_size_mb, panel_bed=panel_bed,
-            reference_fasta=reference_fasta, include_filtered=include_filtered,
-            include_germline=include_germline, rules=rules)
-
-
-def _read_profiles(
-    ruleset: RuleSet, hashes: BackgroundHashes, *, vcf: PathLike | None, maf: PathLike | None,
-    cn_given: dict[str, PathLike], sv: PathLike | None, clinical: Any, sample: str | None, sample_id: str | None,
-    tumour_sample: str | None, code: str | None, build: str, requested_build: str | None, purity: float | None,
-    ploidy: float | None, checked_ploidy: float, cn_options: CopyNumberOptions, cn_thresholds: PathLike | None,
-    amplification_cn: float | None, seg_log10: bool, panel_size_mb: float | None, panel_bed: PathLike | None,
-    reference_fasta: PathLike | None, include_filtered: bool, include_germline: bool, rules: Sequence[PathLike],
-) -> tuple[list[SampleProfile], dict[str, Any]]:
-    """The reading part of :func:`read_profiles`, once the options are checked."""
-    panel, panel_regions, panel_file = _panel(panel_size_mb, panel_bed, hashes)
-    genes = ruleset.genes()
-    files: list[InputFile] = []
-    inputs: list[SampleInputs] = []
-    if vcf is not None:
-        inputs = [read_vcf_input(Path(vcf), genes, requested_build, tumour_sample, sample_id or sample,
-                                 include_filtered, tmb_regions=panel_regions, count_tmb=panel is not None,
-                                 reference_fasta=None if reference_fasta is None else Path(reference_fasta))]
-        files.append(InputFile(str(vcf), "vcf", hashes.get(vcf)))
-    elif maf is not None:
-        inputs = read_maf_input(Path(maf), genes, requested_build, sample, include_filtered, include_germline,
-                                tmb_regions=panel_regions, count_tmb=panel is not None)
-        if sample_id is not None and len(inputs) == 1:
-            inputs[0].sample_id = sample_id
-        files.append(InputFile(str(maf), "maf", hashes.get(maf)))
-    sheet = _clinical_sheet(clinical, files, hashes)
-    if sheet is not None and inputs:
-        attach_clinical(inputs, sheet, one_tumour=vcf is not None or sample is not None)
-    cn_kind, cn_path = next(iter(cn_given.items()), (None, None))
-    if cn_kind is None and vcf is not None and _vcf_has_copy_number(vcf):
-        cn_kind, cn_path = "cnv_vcf", vcf  # the same VCF also carries copy-number records
-    if cn_kind is not None and cn_path is not None:
-        inputs = attach_copy_number(inputs, cn_kind, Path(cn_path), genes, requested_build, sample, sample_id,
-                                    tumour_sample, include_filtered, cn_options, sheet=sheet, ploidy_given=ploidy)
-        if cn_path is not vcf:
-            files.append(InputFile(str(cn_path), cn_kind, hashes.get(cn_path)))
-    elif sheet is not None:
-        purity_ploidy_by_sample(inputs, purity, ploidy)  # a contradiction is an error even without copy number
-    if sv is not None:
-        inputs = attach_structural(inputs, Path(sv), sample, sample_id)
-        files.append(InputFile(str(sv), "sv", hashes.get(sv)))
-        if sheet is not None:
-            attach_clinical([i for i in inputs if i.clinical is None], sheet, one_tumour=False)
-    if panel_file is not None:
-        files.append(panel_file)
-    parameters = {
-        "build": build, "tumour_type": code, "tumour_sample": tumour_sample, "sample": sample,
-        "include_filtered": include_filtered, "include_germline": include_germline,
-        "rule_files": [str(path) for path in rules], "purity": purity, "ploidy": checked_ploidy,
-        "cn_thresholds": None if cn_thresholds is None else str(cn_thresholds), "amplification_cn": amplification_cn,
-        "seg_log10": seg_log10, "clinical": None if clinical is None else str(getattr(clinical, "path", clinical)),
-        "panel_size_mb": panel_size_mb, "panel_bed": None if panel_bed is None else str(panel_bed),
-        "sv": None if sv is None else str(sv),
-        "reference_fasta": None if reference_fasta is None else str(reference_fasta),
-    }
-    profiles = []
-    for one in inputs:
-        settings = None
-        if cn_kind is not None:
-            settings = replace(cn_options, purity=one.purity, ploidy=one.ploidy or cn_options.ploidy).to_dict()
-        profiles.append(build_profile(one, resolve_tumour_type(one, code), files, panel, settings))
-    return profiles, parameters
+        panel, panel_regions, panel_file = _panel(panel_size_mb, panel_bed, hashes)
+        genes = ruleset.genes()
+        files: list[InputFile] = []
+        inputs: list[SampleInputs] = []
+        if vcf is not None:
+            inputs = [read_vcf_input(Path(vcf), genes, requested_build, tumour_sample, sample_id or sample,
+                                     include_filtered, tmb_regions=panel_regions, count_tmb=panel is not None,
+                                     reference_fasta=None if reference_fasta is None else Path(reference_fasta))]
+            files.append(InputFile(str(vcf), "vcf", hashes.get(vcf)))
+        elif maf is not None:
+            inputs = read_maf_input(Path(maf), genes, requested_build, sample, include_filtered, include_germline,
+                                    tmb_regions=panel_regions, count_tmb=panel is not None)
+            if sample_id is not None and len(inputs) == 1:
+                inputs[0].sample_id = sample_id
+            files.append(InputFile(str(maf), "maf", hashes.get(maf)))
+        sheet = _clinical_sheet(clinical, files, hashes)
+        if sheet is not None and inputs:
+            attach_clinical(inputs, sheet, one_tumour=vcf is not None or sample is not None)
+        cn_kind, cn_path = next(iter(cn_given.items()), (None, None))
+        if cn_kind is None and vcf is not None and _vcf_has_copy_number(vcf):
+            cn_kind, cn_path = "cnv_vcf", vcf  # the same VCF also carries copy-number records
+        if cn_kind is not None and cn_path is not None:
+            inputs = attach_copy_number(inputs, cn_kind, Path(cn_path), genes, requested_build, sample, sample_id,
+                                        tumour_sample, include_filtered, cn_options, sheet=sheet, ploidy_given=ploidy)
+            if cn_path is not vcf:
+                files.append(InputFile(str(cn_path), cn_kind, hashes.get(cn_path)))
+        elif sheet is not None:
+            purity_ploidy_by_sample(inputs, purity, ploidy)  # a contradiction is an error even without copy number
+        if sv is not None:
+            inputs = attach_structural(inputs, Path(sv), sample, sample_id)
+            files.append(InputFile(str(sv), "sv", hashes.get(sv)))
+            if sheet is not None:
+                attach_clinical([i for i in inputs if i.clinical is None], sheet, one_tumour=False)
+        if panel_file is not None:
+            files.append(panel_file)
+        parameters = {
+            "build": build, "tumour_type": code, "tumour_sample": tumour_sample, "sample": sample,
+            "include_filtered": include_filtered, "include_germline": include_germline,
+            "rule_files": [str(path) for path in rules], "purity": purity, "ploidy": checked_ploidy,
+            "cn_thresholds": None if cn_thresholds is None else str(cn_thresholds),
+            "amplification_cn": amplification_cn, "seg_log10": seg_log10,
+            "clinical": None if clinical_path is None else str(clinical_path),
+            "panel_size_mb": panel_size_mb, "panel_bed": None if panel_bed is None else str(panel_bed),
+            "sv": None if sv is None else str(sv),
+            "reference_fasta": None if reference_fasta is None else str(reference_fasta),
+        }
+        profiles = []
+        for one in inputs:
+            settings = None
+            if cn_kind is not None:
+                settings = replace(cn_options, purity=one.purity, ploidy=one.ploidy or cn_options.ploidy).to_dict()
+            profiles.append(build_profile(one, resolve_tumour_type(one, code), files, panel, settings))
+        return profiles, parameters
 
 
 def report_for(profile: SampleProfile, ruleset: RuleSet, parameters: dict[str, Any]) -> SampleReport:
