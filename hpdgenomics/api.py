@@ -223,7 +223,7 @@ def read_profiles(
         if sheet is not None and inputs:
             attach_clinical(inputs, sheet, one_tumour=vcf is not None or sample is not None)
         cn_kind, cn_path = next(iter(cn_given.items()), (None, None))
-        if cn_kind is None and vcf is not None and _vcf_has_copy_number(vcf):
+        if cn_kind is None and vcf is not None and _has_copy_number_records(inputs[0].vcf_header):
             cn_kind, cn_path = "cnv_vcf", vcf  # the same VCF also carries copy-number records
         if cn_kind is not None and cn_path is not None:
             inputs = attach_copy_number(inputs, cn_kind, Path(cn_path), genes, requested_build, sample, sample_id,
@@ -321,7 +321,8 @@ def _clinical_sheet(path: PathLike | ClinicalSheet | None, files: list[InputFile
     return sheet
 
 
-def _vcf_has_copy_number(vcf: PathLike) -> bool:
-    from hpdgenomics.readers.vcf import has_copy_number_records, inspect_vcf
+def _has_copy_number_records(header: Any) -> bool:
+    """The VCF header, read once with its small variants, also declares copy-number records."""
+    from hpdgenomics.readers.vcf import has_copy_number_records
 
-    return has_copy_number_records(inspect_vcf(vcf))
+    return header is not None and has_copy_number_records(header)

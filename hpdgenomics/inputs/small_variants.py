@@ -41,6 +41,7 @@ class SampleInputs:
     purity: float | None = None  # the purity the copy-number calls used (option or clinical sheet)
     ploidy: float | None = None  # the ploidy the copy-number calls used
     rearrangements: list[Rearrangement] = field(default_factory=list)
+    vcf_header: VcfHeader | None = None  # the small-variant VCF's header (it may also carry copy-number records)
 
 
 def read_vcf_input(
@@ -87,7 +88,7 @@ def read_vcf_input(
             fasta.close()
     inputs = SampleInputs(
         sample_id=sample_id or tumour or file_stem(path), variants=result.variants, tallies=[result.tally],
-        build=build, build_basis=basis, tmb_count=tmb,
+        build=build, build_basis=basis, tmb_count=tmb, vcf_header=header,
     )
     inputs.coverage = _vcf_coverage(header.annotation_key, result.mode, genes, build, result.unannotated_positions,
                                     model_gaps, fasta is not None)
