@@ -18,6 +18,7 @@ GOLDEN = Path(__file__).resolve().parent / "golden"
 # Real public files shared by the developers; users' clones do not have them, so tests using them skip.
 SHARED = REPO.parent / "shared"
 REALDATA = SHARED / "realdata"
+EPOCH = "1767225600"  # 2026-01-01T00:00:00Z: the report timestamp every test pins
 
 
 def realdata(relative: str) -> Path:
@@ -36,7 +37,7 @@ def test_data() -> Path:
 @pytest.fixture(autouse=True)
 def _reproducible_time(monkeypatch: pytest.MonkeyPatch) -> None:
     """Reports carry a timestamp; pin it so golden files compare exactly."""
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # 2026-01-01T00:00:00Z
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
 
 
 # Figures measured on real data (e.g. how many TCGA tumours have MDM2 amplified), printed after the test run so
@@ -49,3 +50,21 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
         terminalreporter.section("figures measured on ../shared/realdata")
         for line in REALDATA_FIGURES:
             terminalreporter.write_line(line)
+
+
+def pinned_cohort(tmp_path_factory: pytest.TempPathFactory, name: str, **options: object) -> Path:
+    """Run a cohort into a fresh folder with the timestamp pinned (module fixtures are outside the autouse pin)."""
+    from hpdgenomics.cohort import run_cohort
+
+    out = tmp_path_factory.mktemp(name) / "out"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+        run_cohort(out=out, **options)  # type: ignore[arg-type]
+    return out
+
+
+def cohort_report(out: Path, sample: str) -> dict:
+    """One sample's report document from a cohort output folder."""
+    import json
+
+    return json.loads((out / "samples" / f"{sample}.hpd.json").read_text(encoding="utf-8"))

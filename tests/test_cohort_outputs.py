@@ -16,18 +16,14 @@ from hpdgenomics.cohort.summary import SampleSummary, cell_kind
 from hpdgenomics.cohort.tables import COLUMNS, render_multiqc
 
 from . import regenerate_golden
-from .conftest import GOLDEN, REPO, TEST_DATA
+from .conftest import GOLDEN, REPO, TEST_DATA, pinned_cohort
 
 TINY = TEST_DATA / "cohort" / "study_tiny"
 
 
 @pytest.fixture(scope="module")
 def tiny_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("outputs") / "out"
-    with pytest.MonkeyPatch.context() as patch:  # a module fixture: the autouse time pin does not reach it
-        patch.setenv("SOURCE_DATE_EPOCH", "1767225600")
-        run_cohort(study_dir=TINY, out=out)
-    return out
+    return pinned_cohort(tmp_path_factory, "outputs", study_dir=TINY)
 
 
 @pytest.mark.parametrize("case", sorted(regenerate_golden.COHORT_CASES))

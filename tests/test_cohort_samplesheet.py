@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import json
 import tempfile
 from pathlib import Path
 
@@ -18,23 +17,15 @@ from hpdgenomics.cohort import run_cohort
 from hpdgenomics.cohort.samplesheet import read_sample_sheet
 from hpdgenomics.errors import InputError
 
-from .conftest import TEST_DATA
+from .conftest import TEST_DATA, cohort_report, pinned_cohort
 
 SHEET = TEST_DATA / "cohort" / "samplesheet" / "samples.csv"
 MALFORMED = TEST_DATA / "cohort" / "malformed"
 
 
-def _report(out: Path, sample: str) -> dict:
-    return json.loads((out / "samples" / f"{sample}.hpd.json").read_text(encoding="utf-8"))
-
-
 @pytest.fixture(scope="module")
 def sheet_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("sheet") / "out"
-    with pytest.MonkeyPatch.context() as patch:  # a module fixture: the autouse time pin does not reach it
-        patch.setenv("SOURCE_DATE_EPOCH", "1767225600")
-        run_cohort(sample_sheet=SHEET, out=out)
-    return out
+    return pinned_cohort(tmp_path_factory, "sheet", sample_sheet=SHEET)
 
 
 def test_paths_are_relative_to_the_sheet_and_shared_files_found() -> None:
@@ -110,7 +101,7 @@ def test_shared_files_are_read_once(tmp_path: Path, monkeypatch: pytest.MonkeyPa
 
 
 def test_row_with_own_files_matches_annotate(sheet_out: Path) -> None:
-    report = _report(sheet_out, "TUMOR_LUAD1")
+    report = cohort_report(sheet_out, "TUMOR_LUAD1")
     single = annotate(vcf=TEST_DATA / "vcf" / "luad_mutect2_vep.vcf.gz",
                       cns=TEST_DATA / "copy_number" / "tumor_luad1_grch38.call.cns", tumour_type="LUAD").document
     for key in ("hpd_risk", "findings", "coverage"):
@@ -126,21 +117,21 @@ def test_row_with_own_files_matches_annotate(sheet_out: Path) -> None:
 
 
 def test_sheet_purity_is_used_for_the_shared_seg(sheet_out: Path) -> None:
-    tumour_a = _report(sheet_out, "TUMOUR_A")
+    tumour_a = cohort_report(sheet_out, "TUMOUR_A")
     assert tumour_a["copy_number"]["settings"]["purity"] == 0.8
-    assert _report(sheet_out, "TUMOUR_B")["copy_number"]["settings"]["purity"] is None
+    assert cohort_report(sheet_out, "TUMOUR_B")["copy_number"]["settings"]["purity"] is None
     assert tumour_a["sample"]["tumour_type"] == "DDLS"
 
 
-def test_shared_maf_and_own_cns_merge_into_one_report(sheet_out: Path) -> None:
-    report = _report(sheet_out, "TCGA-05-4244-01A-01D-1105-08")
+def test_shared_maf_and_own_cns_merge_into_onecohort_report(sheet_out: Path) -> None:
+    report = cohort_report(sheet_out, "TCGA-05-4244-01A-01D-1105-08")
     assert report["sample"]["genome_build"] == "GRCh38"
     assert report["coverage"]["small_variants"].startswith("MAF rows")
     assert report["coverage"]["copy_number"].startswith("CNVkit segments of hnsc_egfr_amp_elevated")
     formats = [i["format"] for i in report["inputs"]]
     assert {"maf", "cns", "sample_sheet"} <= set(formats)
     assert report["qc"]["balanced"] is True
-    other = _report(sheet_out, "TCGA-50-5932-01A-11D-1753-08")
+    other = cohort_report(sheet_out, "TCGA-50-5932-01A-11D-1753-08")
     assert other["coverage"]["copy_number"] == "no copy-number input"
     assert other["hpd_risk"]["level"] == "not_assessable"
 
@@ -159,7 +150,7 @@ def test_clinical_sheet_adds_values_and_conflicts_are_errors(tmp_path: Path) -> 
     sheet = tmp_path / "samples.csv"
     sheet.write_text(f"sample,seg\nTUMOUR_A,{seg}\nTUMOUR_B,{seg}\n", encoding="utf-8")
     run_cohort(sample_sheet=sheet, clinical=clinical, out=tmp_path / "out")
-    report = _report(tmp_path / "out", "TUMOUR_A")
+    report = cohort_report(tmp_path / "out", "TUMOUR_A")
     assert report["sample"]["tumour_type"] == "DDLS"  # from the clinical sheet
     assert report["biomarkers"]["msi"]["status"] == "MSI-H"
     conflicting = tmp_path / "conflict.csv"

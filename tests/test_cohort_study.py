@@ -18,7 +18,7 @@ from hpdgenomics.cohort.panels import read_panel_definition, read_panel_matrix
 from hpdgenomics.cohort.study import read_meta, read_study
 from hpdgenomics.errors import InputError
 
-from .conftest import REALDATA_FIGURES, TEST_DATA, realdata
+from .conftest import REALDATA_FIGURES, TEST_DATA, cohort_report, pinned_cohort, realdata
 
 TINY = TEST_DATA / "cohort" / "study_tiny"
 MISSING_SEG = TEST_DATA / "cohort" / "study_missing_seg"
@@ -30,17 +30,9 @@ def _copy(tmp_path: Path, source: Path = TINY) -> Path:
     return folder
 
 
-def _report(out: Path, sample: str) -> dict:
-    return json.loads((out / "samples" / f"{sample}.hpd.json").read_text(encoding="utf-8"))
-
-
 @pytest.fixture(scope="module")
 def tiny_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("tiny") / "out"
-    with pytest.MonkeyPatch.context() as patch:  # a module fixture: the autouse time pin does not reach it
-        patch.setenv("SOURCE_DATE_EPOCH", "1767225600")
-        run_cohort(study_dir=TINY, out=out)
-    return out
+    return pinned_cohort(tmp_path_factory, "tiny", study_dir=TINY)
 
 
 # --- the meta files ---------------------------------------------------------------------------------------------------
@@ -113,7 +105,7 @@ def test_skip_missing_leaves_the_profile_out_with_a_note(tmp_path: Path) -> None
     assert result.samples == 1
     cohort = json.loads((tmp_path / "out" / "cohort.json").read_text(encoding="utf-8"))
     assert any("data_cna_hg19.seg" in note for note in cohort["notes"])
-    report = _report(tmp_path / "out", "MISS-01")
+    report = cohort_report(tmp_path / "out", "MISS-01")
     assert report["hpd_risk"]["level"] == "not_assessable"  # no copy number: MDM2/MDM4 not assessed
 
 
@@ -205,7 +197,7 @@ def test_panel_of_entrez_ids_has_unknown_genes(tmp_path: Path) -> None:
 
 
 def test_rule_gene_off_the_panel_is_not_assessed_naming_the_panel(tiny_out: Path) -> None:
-    report = _report(tiny_out, "TINY-04")
+    report = cohort_report(tiny_out, "TINY-04")
     reasons = {(g["gene"], g["kind"]): g["reason"] for g in report["not_assessed"]}
     assert reasons[("EGFR", "copy_number")] == ("EGFR is not on gene panel PANEL_A (data_gene_panel_PANEL_A.txt), "
                                                 "with which TINY-04 was sequenced")
@@ -214,14 +206,14 @@ def test_rule_gene_off_the_panel_is_not_assessed_naming_the_panel(tiny_out: Path
 
 
 def test_sample_without_mutation_rows_but_sequenced_is_assessed_over_its_panel(tiny_out: Path) -> None:
-    report = _report(tiny_out, "TINY-04")
+    report = cohort_report(tiny_out, "TINY-04")
     assert report["coverage"]["small_variants"].startswith("TINY-04 has no row in the mutation file and was "
                                                            "sequenced for mutations with gene panel PANEL_A")
     assert not any(g["gene"] == "STK11" for g in report["not_assessed"])  # on the panel: assessed, nothing found
 
 
 def test_profile_na_makes_that_kind_not_assessed(tiny_out: Path) -> None:
-    report = _report(tiny_out, "TINY-05")
+    report = cohort_report(tiny_out, "TINY-05")
     assert report["hpd_risk"]["level"] == "not_assessable"
     mdm2 = next(g for g in report["not_assessed"] if g["gene"] == "MDM2")
     assert mdm2["reason"] == "TINY-05 was not sequenced for copy number (data_gene_panel_matrix.txt: NA)"
@@ -229,7 +221,7 @@ def test_profile_na_makes_that_kind_not_assessed(tiny_out: Path) -> None:
 
 
 def test_off_panel_mutation_row_is_counted_as_skipped(tiny_out: Path) -> None:
-    report = _report(tiny_out, "TINY-05")
+    report = cohort_report(tiny_out, "TINY-05")
     maf = next(t for t in report["qc"]["files"] if t["path"].endswith("data_mutations.txt"))
     assert maf["read"] == 2 and maf["kept"] == 1
     assert maf["skipped"] == {"gene not on the sample's gene panel": 1}  # EGFR p.L858R: EGFR is not on PANEL_A
@@ -238,7 +230,7 @@ def test_off_panel_mutation_row_is_counted_as_skipped(tiny_out: Path) -> None:
 
 
 def test_panel_without_definition_keeps_behaviour_and_says_genes_unknown(tiny_out: Path) -> None:
-    report = _report(tiny_out, "TINY-03")
+    report = cohort_report(tiny_out, "TINY-03")
     assert "gene panel PANEL_B (data_gene_panel_matrix.txt): its gene list is not in the study folder" in \
         report["coverage"]["small_variants"]
     assert report["not_assessed"] == []
@@ -247,7 +239,7 @@ def test_panel_without_definition_keeps_behaviour_and_says_genes_unknown(tiny_ou
 
 
 def test_patient_attributes_join_through_patient_id(tiny_out: Path) -> None:
-    report = _report(tiny_out, "TINY-02")
+    report = cohort_report(tiny_out, "TINY-02")
     age = next(f for f in report["clinical_factors"]["factors"] if f["field"] == "age")
     assert age["value"] == "58"
     assert any(i["format"] == "clinical_patient" for i in report["inputs"])
