@@ -33,7 +33,7 @@ def main() -> None:
     out: dict[str, object] = {"kind": kind}
     mark = time.perf_counter()
     if kind == "vcf":
-        from hpdgenomics.readers.vcf import choose_tumour_sample, inspect_vcf, read_vcf
+        from hpdgenomics.readers.small_variants.vcf import choose_tumour_sample, inspect_vcf, read_vcf
 
         regions = [(c.removeprefix("chr"), int(s) + 1, int(e)) for c, s, e in
                    (line.split("\t") for line in Path(sys.argv[3]).read_text().splitlines())]
@@ -43,7 +43,7 @@ def main() -> None:
         out.update(mode=result.mode, read=result.tally.read, kept=result.tally.kept, balanced=result.tally.balanced,
                    variants=sorted({(v.gene, v.protein_change or "") for v in result.variants}))
     elif kind == "maf":
-        from hpdgenomics.readers.maf import read_maf
+        from hpdgenomics.readers.small_variants.maf import read_maf
 
         result = read_maf(path, genes=genes)
         steps["read_maf"] = time.perf_counter() - mark
@@ -56,7 +56,7 @@ def main() -> None:
                    kept=sum(len(s.variants) for s in result.samples.values()), hotspot_samples=dict(carriers))
     elif kind == "seg":
         from hpdgenomics.inputs.copy_number import CopyNumberInput, CopyNumberOptions, sample_copy_number
-        from hpdgenomics.readers.segments import read_seg
+        from hpdgenomics.readers.copy_number.segments import read_seg
 
         segments = read_seg(path)
         steps["read_seg"] = time.perf_counter() - mark

@@ -323,6 +323,6 @@ def _clinical_sheet(path: PathLike | ClinicalSheet | None, files: list[InputFile
 
 def _has_copy_number_records(header: Any) -> bool:
     """The VCF header, read once with its small variants, also declares copy-number records."""
-    from hpdgenomics.readers.vcf import has_copy_number_records
+    from hpdgenomics.readers.small_variants.vcf import has_copy_number_records
 
     return header is not None and has_copy_number_records(header)

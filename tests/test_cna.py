@@ -10,9 +10,9 @@ from hypothesis import strategies as st
 
 from hpdgenomics.errors import InputError, SampleSelectionError
 from hpdgenomics.model import CopyNumberState
-from hpdgenomics.readers.cna import SKIP_DUPLICATE, SKIP_NOT_PROFILED, SKIP_NOT_RULE_GENE, read_discrete_cna
-from hpdgenomics.readers.vcf import has_copy_number_records, inspect_vcf
-from hpdgenomics.readers.vcf_cnv import SKIP_FILTERED, read_vcf_copy_number
+from hpdgenomics.readers.copy_number.cna import SKIP_DUPLICATE, SKIP_NOT_PROFILED, SKIP_NOT_RULE_GENE, read_discrete_cna
+from hpdgenomics.readers.copy_number.vcf_cnv import SKIP_FILTERED, read_vcf_copy_number
+from hpdgenomics.readers.small_variants.vcf import has_copy_number_records, inspect_vcf
 
 from .conftest import TEST_DATA
 

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import hpdgenomics.inputs.small_variants as small_variants
-import hpdgenomics.readers.segments as segments
+import hpdgenomics.readers.copy_number.segments as segments
 from hpdgenomics import annotate
 from hpdgenomics.cohort import run_cohort
 from hpdgenomics.cohort.samplesheet import read_sample_sheet

@@ -102,7 +102,7 @@ def _boom(*args: object, **kwargs: object) -> None:
 
 
 @pytest.mark.parametrize("target", ["hpdgenomics.api.annotate_samples",
-                                    "hpdgenomics.readers.vcf_checks.header_problems",
+                                    "hpdgenomics.readers.small_variants.vcf_checks.header_problems",
                                     "hpdgenomics.report.writers.write_all"])
 def test_3_internal_error_prints_the_traceback_and_a_hint(target: str, tmp_path: Path,
                                                          monkeypatch: pytest.MonkeyPatch) -> None:

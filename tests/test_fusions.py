@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from hpdgenomics import annotate, annotate_samples
 from hpdgenomics.errors import HpdError, InputError, SampleSelectionError
-from hpdgenomics.readers.fusions import read_structural_variants, split_fusion_name
+from hpdgenomics.readers.structural.fusions import read_structural_variants, split_fusion_name
 from hpdgenomics.report.document import validate_document
 
 from .conftest import TEST_DATA, realdata

@@ -174,7 +174,7 @@ REGIONS = [("14", 104_000_000, 106_000_000), ("19", 1_000_000, 1_300_000), ("7",
 
 
 def run_vcf(path: Path) -> None:
-    from hpdgenomics.readers.vcf import choose_tumour_sample, inspect_vcf, read_vcf
+    from hpdgenomics.readers.small_variants.vcf import choose_tumour_sample, inspect_vcf, read_vcf
 
     header = inspect_vcf(path)
     tumour = choose_tumour_sample(header, None)
@@ -185,8 +185,8 @@ def run_vcf(path: Path) -> None:
 
 
 def run_vcf_cnv(path: Path) -> None:
-    from hpdgenomics.readers.vcf import choose_tumour_sample, inspect_vcf
-    from hpdgenomics.readers.vcf_cnv import read_vcf_copy_number
+    from hpdgenomics.readers.copy_number.vcf_cnv import read_vcf_copy_number
+    from hpdgenomics.readers.small_variants.vcf import choose_tumour_sample, inspect_vcf
 
     header = inspect_vcf(path)
     segments = read_vcf_copy_number(header, choose_tumour_sample(header, None))
@@ -194,14 +194,14 @@ def run_vcf_cnv(path: Path) -> None:
 
 
 def run_maf(path: Path) -> None:
-    from hpdgenomics.readers.maf import read_maf
+    from hpdgenomics.readers.small_variants.maf import read_maf
 
     result = read_maf(path, genes=RULE_GENES)
     _balanced(s.tally for s in result.samples.values())
 
 
 def run_seg(path: Path) -> None:
-    from hpdgenomics.readers.segments import read_seg
+    from hpdgenomics.readers.copy_number.segments import read_seg
 
     segments = read_seg(path)
     _balanced(segments.tallies.values())
@@ -209,13 +209,13 @@ def run_seg(path: Path) -> None:
 
 
 def run_cnvkit(path: Path) -> None:
-    from hpdgenomics.readers.segments import read_cnvkit
+    from hpdgenomics.readers.copy_number.segments import read_cnvkit
 
     _balanced(read_cnvkit(path).tallies.values())
 
 
 def run_cna(path: Path) -> None:
-    from hpdgenomics.readers.cna import read_discrete_cna
+    from hpdgenomics.readers.copy_number.cna import read_discrete_cna
 
     table = read_discrete_cna(path, genes=RULE_GENES)
     _balanced(s.tally for s in table.samples.values())

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from hpdgenomics.errors import InputError, SampleSelectionError
-from hpdgenomics.readers.maf import SKIP_FILTERED, SKIP_GERMLINE, SKIP_NOT_RULE_GENE, read_maf
+from hpdgenomics.readers.small_variants.maf import SKIP_FILTERED, SKIP_GERMLINE, SKIP_NOT_RULE_GENE, read_maf
 
 from .conftest import TEST_DATA
 
@@ -92,7 +92,7 @@ def test_hg18_rows_are_refused(tmp_path: Path) -> None:
 
 
 def _both(path: Path, **options):
-    from hpdgenomics.readers import maf, maf_stream
+    from hpdgenomics.readers.small_variants import maf, maf_stream
 
     comments, header = maf._header(path)
     columns = maf._resolve_columns(path, header, comments + 1)
@@ -140,7 +140,7 @@ def test_both_paths_count_the_same_tmb(name: str, regions: Path | None) -> None:
 @pytest.mark.parametrize("name", ["short_row.maf", "end_before_start.maf", "non_numeric_start_position.maf",
                                   "past_grch37_chromosome_end.maf", "hg18_ncbi36_rows.maf"])
 def test_malformed_files_are_left_to_the_careful_path(name: str) -> None:
-    from hpdgenomics.readers import maf, maf_stream
+    from hpdgenomics.readers.small_variants import maf, maf_stream
 
     path = TEST_DATA / "malformed" / "maf" / name
     comments, header = maf._header(path)

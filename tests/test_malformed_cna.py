@@ -12,7 +12,7 @@ import pytest
 
 from hpdgenomics.errors import InputError, SampleSelectionError
 from hpdgenomics.model import CopyNumberState
-from hpdgenomics.readers.cna import read_discrete_cna
+from hpdgenomics.readers.copy_number.cna import read_discrete_cna
 
 from .conftest import TEST_DATA
 from .malformed_helpers import MALFORMED, expect_error, truncated_gzip

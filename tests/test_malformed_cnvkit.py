@@ -12,7 +12,7 @@ import pytest
 
 from hpdgenomics import api
 from hpdgenomics.errors import BuildMismatchError, InputError
-from hpdgenomics.readers.segments import SKIP_EMPTY, read_cnvkit
+from hpdgenomics.readers.copy_number.segments import SKIP_EMPTY, read_cnvkit
 
 from .conftest import TEST_DATA
 from .malformed_helpers import MALFORMED, expect_error, truncated_gzip

@@ -11,7 +11,7 @@ import pytest
 
 from hpdgenomics import api
 from hpdgenomics.errors import BuildMismatchError, InputError, SampleSelectionError
-from hpdgenomics.readers.maf import read_maf
+from hpdgenomics.readers.small_variants.maf import read_maf
 
 from .conftest import TEST_DATA
 from .malformed_helpers import MALFORMED, expect_error, truncated_gzip

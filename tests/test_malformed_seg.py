@@ -12,7 +12,7 @@ import pytest
 
 from hpdgenomics import api
 from hpdgenomics.errors import BuildMismatchError, InputError, SampleSelectionError
-from hpdgenomics.readers.segments import read_seg
+from hpdgenomics.readers.copy_number.segments import read_seg
 
 from .conftest import TEST_DATA
 from .malformed_helpers import MALFORMED, expect_error, truncated_gzip

@@ -12,7 +12,7 @@ import pytest
 
 from hpdgenomics import api
 from hpdgenomics.errors import BuildMismatchError, InputError, SampleSelectionError
-from hpdgenomics.readers.vcf import choose_tumour_sample, inspect_vcf, read_vcf
+from hpdgenomics.readers.small_variants.vcf import choose_tumour_sample, inspect_vcf, read_vcf
 
 from .conftest import TEST_DATA
 from .malformed_helpers import MALFORMED, expect_error, truncated_gzip

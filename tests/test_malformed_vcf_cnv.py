@@ -10,8 +10,8 @@ import pytest
 
 from hpdgenomics import api
 from hpdgenomics.errors import BuildMismatchError, InputError, SampleSelectionError
-from hpdgenomics.readers.vcf import choose_tumour_sample, inspect_vcf
-from hpdgenomics.readers.vcf_cnv import read_vcf_copy_number
+from hpdgenomics.readers.copy_number.vcf_cnv import read_vcf_copy_number
+from hpdgenomics.readers.small_variants.vcf import choose_tumour_sample, inspect_vcf
 
 from .conftest import TEST_DATA
 from .malformed_helpers import MALFORMED, expect_error, truncated_gzip

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from hpdgenomics import api
-from hpdgenomics.readers.maf import SKIP_BLANK
+from hpdgenomics.readers.small_variants.maf import SKIP_BLANK
 
 from .conftest import TEST_DATA
 

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from hpdgenomics.errors import InputError, SampleSelectionError
-from hpdgenomics.readers.segments import SKIP_NO_VALUE, SKIP_UNKNOWN_CONTIG, read_cnvkit, read_seg
+from hpdgenomics.readers.copy_number.segments import SKIP_NO_VALUE, SKIP_UNKNOWN_CONTIG, read_cnvkit, read_seg
 
 from .conftest import TEST_DATA
 
@@ -155,7 +155,7 @@ def test_random_seg_bodies_parse_or_raise_input_error(tmp_path: Path, lines: lis
 def test_pyarrow_reading_gives_the_pandas_reading(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
     import pandas as pd
 
-    from hpdgenomics.readers import segments
+    from hpdgenomics.readers.copy_number import segments
 
     path = TEST_DATA / "copy_number" / name
     read = read_seg if path.suffix == ".seg" else read_cnvkit

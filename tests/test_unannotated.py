@@ -18,7 +18,13 @@ from hpdgenomics.inputs.unannotated import (
 )
 from hpdgenomics.model import ConsequenceClass
 from hpdgenomics.readers.fasta import open_reference_fasta
-from hpdgenomics.readers.vcf import SKIP_FILTERED, SKIP_UNANNOTATED, choose_tumour_sample, inspect_vcf, read_vcf
+from hpdgenomics.readers.small_variants.vcf import (
+    SKIP_FILTERED,
+    SKIP_UNANNOTATED,
+    choose_tumour_sample,
+    inspect_vcf,
+    read_vcf,
+)
 
 from .conftest import REALDATA_FIGURES, TEST_DATA, realdata
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from hpdgenomics.errors import InputError, SampleSelectionError
-from hpdgenomics.readers.vcf import (
+from hpdgenomics.readers.small_variants.vcf import (
     SKIP_FILTERED,
     SKIP_UNANNOTATED,
     choose_tumour_sample,

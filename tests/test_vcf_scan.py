@@ -1,4 +1,4 @@
-"""Position pre-filter for streamed VCFs (readers/vcf_scan.py) and read_vcf's "scan" mode built on it.
+"""Position pre-filter for streamed VCFs (readers/small_variants/vcf_scan.py) and read_vcf's "scan" mode built on it.
 
 Every record is counted; only those whose POS lies in a region are written out, with their line numbers; the
 vectorised path agrees with a plain line-by-line reading for plain, gzip and BGZF input, chunk boundaries included.
@@ -18,9 +18,15 @@ from hypothesis import strategies as st
 
 from hpdgenomics.errors import InputError
 from hpdgenomics.genome.builds import normalise_contig
-from hpdgenomics.readers import vcf_scan
-from hpdgenomics.readers.vcf import SKIP_FILTERED, SKIP_NOT_RULE_GENE, choose_tumour_sample, inspect_vcf, read_vcf
-from hpdgenomics.readers.vcf_scan import VcfShapeError, scan_vcf
+from hpdgenomics.readers.small_variants import vcf_scan
+from hpdgenomics.readers.small_variants.vcf import (
+    SKIP_FILTERED,
+    SKIP_NOT_RULE_GENE,
+    choose_tumour_sample,
+    inspect_vcf,
+    read_vcf,
+)
+from hpdgenomics.readers.small_variants.vcf_scan import VcfShapeError, scan_vcf
 
 from .conftest import TEST_DATA
 
@@ -205,7 +211,7 @@ def test_a_repeated_record_is_read_each_time_by_region_and_by_scan(tmp_path: Pat
 
 
 def test_csq_entries_of_other_genes_are_skipped_with_the_same_reasons() -> None:
-    from hpdgenomics.readers.vcf import SKIP_NO_GENE
+    from hpdgenomics.readers.small_variants.vcf import SKIP_NO_GENE
 
     everything = _read(VCF / "luad_mutect2_vep.vcf", include_filtered=True)
     only_egfr = read_vcf(inspect_vcf(VCF / "luad_mutect2_vep.vcf"), "TUMOR_LUAD1", genes=frozenset({"EGFR"}),

@@ -59,7 +59,7 @@ def call_segments(
 ) -> dict[str, GeneCalls]:
     """Call ``genes`` (symbol → Gene, None when the build has no coordinates for it) for every sample of ``frame``.
 
-    ``frame`` has the columns of :class:`hpdgenomics.readers.segments.SegmentFile`: sample, chrom, start, end,
+    ``frame`` has the columns of ``readers.copy_number.segments.SegmentFile``: sample, chrom, start, end,
     log2 and/or cn, optional weight, and line. ``samples`` lists every sample to report on (a sample with no usable
     segment gets every gene *not assessed*).
     """

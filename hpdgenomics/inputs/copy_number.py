@@ -25,12 +25,12 @@ from hpdgenomics.model import (
     GeneScope,
     ReadTally,
 )
-from hpdgenomics.readers.vcf import VcfHeader, choose_tumour_sample, inspect_vcf
+from hpdgenomics.readers.small_variants.vcf import VcfHeader, choose_tumour_sample, inspect_vcf
 
 if TYPE_CHECKING:  # the readers and the caller load pandas: imported where a copy-number input is read
     from hpdgenomics.copynumber.call import GeneCalls
-    from hpdgenomics.readers.cna import DiscreteFile
-    from hpdgenomics.readers.segments import SegmentFile
+    from hpdgenomics.readers.copy_number.cna import DiscreteFile
+    from hpdgenomics.readers.copy_number.segments import SegmentFile
 
 DEFAULT_PLOIDY = 2.0  # as hpdgenomics.copynumber.absolute.DEFAULT_PLOIDY (numpy-free import for start-up)
 
@@ -93,9 +93,9 @@ def read_copy_number(kind: str, path: str | Path, *, sample: str | None, options
                      include_filtered: bool = False) -> CopyNumberInput:
     """Read a SEG (``seg``), CNVkit (``cns``: .cns/.call.cns/.cnr), discrete CNA (``cna``) or copy-number VCF
     (``cnv_vcf``) file. ``sample`` picks one sample of a multi-sample file (or names a one-sample file's sample)."""
-    from hpdgenomics.readers.cna import read_discrete_cna
-    from hpdgenomics.readers.segments import read_cnvkit, read_seg
-    from hpdgenomics.readers.vcf_cnv import read_vcf_copy_number
+    from hpdgenomics.readers.copy_number.cna import read_discrete_cna
+    from hpdgenomics.readers.copy_number.segments import read_cnvkit, read_seg
+    from hpdgenomics.readers.copy_number.vcf_cnv import read_vcf_copy_number
 
     path = Path(path)
     if kind == "cnv_vcf":

@@ -138,7 +138,7 @@ def attach_structural(inputs: list[SampleInputs], path: Path, sample: str | None
     A one-tumour run takes the file's only sample when the ids differ (a fusion caller names no sample); samples
     found only in this file get a report with everything else not assessed.
     """
-    from hpdgenomics.readers.fusions import read_structural_variants
+    from hpdgenomics.readers.structural.fusions import read_structural_variants
 
     one_tumour = len(inputs) == 1
     wanted = inputs[0].sample_id if one_tumour else sample

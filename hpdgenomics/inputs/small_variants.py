@@ -17,8 +17,14 @@ from hpdgenomics.inputs.clinical import SampleClinical
 from hpdgenomics.inputs.copy_number import SampleCopyNumber
 from hpdgenomics.model import AlterationKind, Coverage, CoverageGap, GeneScope, ReadTally, Rearrangement, SmallVariant
 from hpdgenomics.model.qc import Regions, TmbCount
-from hpdgenomics.readers.maf import read_maf
-from hpdgenomics.readers.vcf import SKIP_UNANNOTATED, VcfHeader, choose_tumour_sample, inspect_vcf, read_vcf
+from hpdgenomics.readers.small_variants.maf import read_maf
+from hpdgenomics.readers.small_variants.vcf import (
+    SKIP_UNANNOTATED,
+    VcfHeader,
+    choose_tumour_sample,
+    inspect_vcf,
+    read_vcf,
+)
 
 # Padding around gene spans when reading an indexed VCF by region: keeps splice-site and start/stop records whose
 # annotation reaches into the gene although the position lies just outside the transcript span.

@@ -1,6 +1,6 @@
 """Annotate VCF records that carry no VEP/snpEff/bcftools annotation, from the bundled transcript models.
 
-The VCF reader hands over the records it counted as *unannotated* (:class:`~hpdgenomics.readers.vcf.
+The VCF reader hands over the records it counted as *unannotated* (:class:`~hpdgenomics.readers.small_variants.vcf.
 UnannotatedRecord`); :func:`annotate_records` places each ALT on the rule genes it falls in (one transcript per gene:
 MANE Select where it exists), predicts its effect (:mod:`hpdgenomics.genome.consequence`), reading codons from a
 reference FASTA when one is given, and returns the variants with an exact tally and the coverage gaps they leave.
@@ -18,7 +18,7 @@ from hpdgenomics.genome.consequence import NO_SEQUENCE, UP_DOWN_DISTANCE, Effect
 from hpdgenomics.genome.reference import Gene, GeneTable, load_genes
 from hpdgenomics.model import AlterationKind, CoverageGap, Origin, ReadTally, SmallVariant
 from hpdgenomics.readers.fasta import ReferenceFasta
-from hpdgenomics.readers.vcf import UnannotatedRecord
+from hpdgenomics.readers.small_variants.vcf import UnannotatedRecord
 
 SKIP_OUTSIDE_RULE_GENES = "unannotated record outside every rule gene (transcript models, ±5 kb)"
 SKIP_OUTSIDE_GENES = "unannotated record outside every gene (transcript models, ±5 kb)"

@@ -2,7 +2,7 @@
 
 Indexed files are read by region over the genes the caller asks for; unindexed ones are streamed. One
 :class:`~hpdgenomics.model.SmallVariant` is made per ALT allele and gene, on the transcript chosen by
-:func:`~hpdgenomics.readers.annotations.choose_per_gene`. Every record read is kept or counted under a reason.
+:func:`.annotations.choose_per_gene`. Every record read is kept or counted under a reason.
 """
 
 from __future__ import annotations
@@ -20,9 +20,9 @@ from hpdgenomics.genome.builds import normalise_contig
 from hpdgenomics.model.alterations import Origin, SmallVariant
 from hpdgenomics.model.qc import ReadTally, TmbCount
 from hpdgenomics.model.vocab import NON_SYNONYMOUS, class_of_so_terms
-from hpdgenomics.readers import annotations as ann
-from hpdgenomics.readers import vcf_checks
 from hpdgenomics.readers._htslib import captured_htslib_messages, summarise_messages
+from hpdgenomics.readers.small_variants import annotations as ann
+from hpdgenomics.readers.small_variants import vcf_checks
 from hpdgenomics.readers.text import open_text
 
 SKIP_NO_ALT = "no ALT allele"
@@ -222,7 +222,7 @@ def _read_scanned(result: VcfResult, regions: list[tuple[str, int, int]], sample
                   include_filtered: bool, genes: frozenset[str] | None) -> VcfResult:
     """Stream an unindexed VCF, parsing only the records whose POS lies in ``regions``.
 
-    :func:`hpdgenomics.readers.vcf_scan.scan_vcf` finds every record's position on the raw bytes and copies the
+    :func:`.vcf_scan.scan_vcf` finds every record's position on the raw bytes and copies the
     header and the records inside the regions to a temporary file, which cyvcf2 reads. Order of checks: a record
     whose POS lies outside every region is counted as "not in a gene the rules need" before anything else (so a
     FILTERed or unannotated record there is counted under that reason); the others go through the same checks as
@@ -234,7 +234,7 @@ def _read_scanned(result: VcfResult, regions: list[tuple[str, int, int]], sample
 
     from cyvcf2 import VCF
 
-    from hpdgenomics.readers import vcf_scan
+    from hpdgenomics.readers.small_variants import vcf_scan
 
     header, tally = result.header, result.tally
     name = header.path.name

@@ -7,7 +7,7 @@ parses each chunk, projected to the needed columns, on the calling thread meanwh
 per-sample counts per skip reason with numpy. Only kept rows become Python objects. Memory stays bounded by the
 chunks in flight plus what is kept.
 
-:func:`read_streamed` returns None whenever the file needs the careful path of :mod:`hpdgenomics.readers.maf`
+:func:`read_streamed` returns None whenever the file needs the careful path of :mod:`.maf`
 (a ragged or blank line, a value its checks refuse, a build problem, anything pyarrow does not accept): that path
 then reads the file again and raises the exact message, naming the line. For files it accepts, the result equals the
 careful path's (tests compare the two on every MAF fixture).
@@ -33,7 +33,7 @@ from hpdgenomics.model.vocab import NON_SYNONYMOUS, class_of_maf_classification
 from hpdgenomics.readers.text import GZIP_MAGIC
 
 if TYPE_CHECKING:
-    from hpdgenomics.readers.maf import MafResult
+    from hpdgenomics.readers.small_variants.maf import MafResult
 
 CHUNK_BYTES = 16 << 20  # decompressed text parsed at a time: about 15,000 rows of a GDC MAF
 # Reason codes, in the order the careful path checks them (see maf._read_row).
@@ -54,7 +54,7 @@ def read_streamed(
     include_germline: bool, include_filtered: bool, genes: frozenset[str] | None, tmb: TmbCount | None = None,
     declared_build: str | None = None,
 ) -> MafResult | None:
-    """Read ``path`` like :func:`hpdgenomics.readers.maf.read_maf`, or return None to leave it to the careful path.
+    """Read ``path`` like :func:`.maf.read_maf`, or return None to leave it to the careful path.
 
     ``header`` is the header line's column names and ``columns`` the canonical → file spelling map of the columns
     to read (from ``maf._resolve_columns``).
@@ -75,7 +75,7 @@ def read_streamed(
 def _read(np: Any, pa: Any, pacsv: Any, path: Path, comment_lines: int, header: list[str], columns: dict[str, str],
           sample: str | None, include_germline: bool, include_filtered: bool,
           genes: frozenset[str] | None, tmb: TmbCount | None, declared_build: str | None) -> MafResult:
-    from hpdgenomics.readers import maf
+    from hpdgenomics.readers.small_variants import maf
 
     position = {name: header.index(spelling) for name, spelling in columns.items()}
     names = [f"c{i}" for i in range(len(header))]  # positional names: header spellings may repeat or be odd
@@ -311,7 +311,7 @@ class _State:
 
     def _keep(self, pa: Any, table: dict[str, Any], kept: Any, sample_codes: Any, row: int, first_data_line: int,
               protein_columns: list[str]) -> None:
-        from hpdgenomics.readers import maf
+        from hpdgenomics.readers.small_variants import maf
 
         indices = pa.array(kept)
         names = list(table)

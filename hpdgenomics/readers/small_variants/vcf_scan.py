@@ -58,7 +58,7 @@ def scan_vcf(path: str | Path, header_lines: int, regions: Sequence[tuple[str, i
 
     ``regions`` are (normalised contig, 1-based start, 1-based inclusive end); a record is selected when its POS lies
     in one of them (any CHROM spelling: ``chr7``, ``7``). ``header_lines`` is the number of lines up to and including
-    ``#CHROM`` (from :func:`hpdgenomics.readers.vcf.inspect_vcf`); a UTF-8 byte-order mark before it is dropped.
+    ``#CHROM`` (from :func:`.vcf.inspect_vcf`); a UTF-8 byte-order mark before it is dropped.
     ``columns``, when given, is the number of tab-separated columns every record must have.
 
     Raises :class:`VcfShapeError` for a blank line, a line with another column count, or a POS that is not an

@@ -82,7 +82,9 @@ def read_maf(
     path = Path(path)
     comment_lines, header = _header(path)
     canonical = _resolve_columns(path, header, comment_lines + 1)
-    from hpdgenomics.readers.maf_stream import read_streamed  # the fast path; None leaves the file to the one below
+    from hpdgenomics.readers.small_variants.maf_stream import (
+        read_streamed,  # the fast path; None leaves the file to the one below
+    )
 
     streamed = read_streamed(path, comment_lines, header, canonical, sample=sample, include_germline=include_germline,
                              include_filtered=include_filtered, genes=genes, tmb=tmb, declared_build=declared_build)

@@ -23,10 +23,10 @@ import pandas as pd
 from hpdgenomics.errors import InputError
 from hpdgenomics.genome.builds import contig_kind, normalise_contig
 from hpdgenomics.model.qc import ReadTally
-from hpdgenomics.readers import vcf_checks
 from hpdgenomics.readers._htslib import captured_htslib_messages, summarise_messages
-from hpdgenomics.readers.segments import KNOWN_CONTIGS, SKIP_UNKNOWN_CONTIG, SegmentFile
-from hpdgenomics.readers.vcf import VcfHeader
+from hpdgenomics.readers.copy_number.segments import KNOWN_CONTIGS, SKIP_UNKNOWN_CONTIG, SegmentFile
+from hpdgenomics.readers.small_variants import vcf_checks
+from hpdgenomics.readers.small_variants.vcf import VcfHeader
 
 CNV_TYPES = frozenset({"CNV", "DUP", "DEL"})
 SKIP_NOT_CNV = "not a copy-number record (small variant or other structural variant)"

@@ -1,0 +1,1 @@
+"""Structural-variant readers: fusion and SV tables."""
