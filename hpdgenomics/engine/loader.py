@@ -15,6 +15,7 @@ from hpdgenomics.engine.rules import (
     CancellingAlteration,
     ClinicalTest,
     Evidence,
+    EvidenceCount,
     Qualifier,
     Rule,
     RuleFile,
@@ -194,9 +195,16 @@ def _evidence(items: Iterable[Mapping[str, Any]]) -> tuple[Evidence, ...]:
         Evidence(
             citation=e["citation"], finding=e["finding"], verification=e["verification"], pmid=e.get("pmid"),
             doi=e.get("doi"), knowledge_ref=e.get("knowledge_ref"), hpd_definition=e.get("hpd_definition"),
+            count=_count(e.get("count")),
         )
         for e in items
     )
+
+
+def _count(item: Mapping[str, Any] | None) -> EvidenceCount | None:
+    if item is None:
+        return None
+    return EvidenceCount(events=int(item["events"]), total=int(item["total"]), outcome=str(item["outcome"]))
 
 
 def _therapy(item: Mapping[str, Any]) -> Therapy:

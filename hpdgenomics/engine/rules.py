@@ -11,6 +11,30 @@ STRENGTH_ORDER = {"strong": 0, "moderate": 1, "emerging": 2}
 
 
 @dataclass(frozen=True, slots=True)
+class EvidenceCount:
+    """The count behind a study's finding: ``events`` of ``total`` patients ``outcome`` (e.g. 4 of 6 had HPD).
+
+    Stored as data so that a report can compute an exact interval from it instead of quoting one typed in.
+    """
+
+    events: int
+    total: int
+    outcome: str
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.events <= self.total:
+            raise ValueError(f"evidence count {self.events} of {self.total}: events must be between 0 and total")
+
+    @property
+    def proportion(self) -> float:
+        return self.events / self.total
+
+    def describe(self) -> str:
+        """"4 of 6 had hyperprogression"."""
+        return f"{self.events} of {self.total} {self.outcome}"
+
+
+@dataclass(frozen=True, slots=True)
 class Evidence:
     """One study behind a rule: citation, identifiers and its finding in one sentence."""
 
@@ -21,6 +45,7 @@ class Evidence:
     doi: str | None = None
     knowledge_ref: str | None = None
     hpd_definition: str | None = None
+    count: EvidenceCount | None = None
 
     @property
     def url(self) -> str:
