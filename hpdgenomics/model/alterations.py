@@ -95,6 +95,10 @@ class CopyNumberCall:
     parts: tuple[CopyNumberPart, ...] = ()
     gene_start: int | None = None  # the gene's span on its chromosome (0-based half-open), when segments placed it
     gene_end: int | None = None
+    # Allele-specific state, from callers that give major/minor copy numbers (ASCAT, PURPLE, FACETS, ...).
+    # None = not assessed (total copy number or log2 input only), never "no LOH".
+    minor_copy_number: float | None = None
+    loh: bool | None = None
 
     @property
     def label(self) -> str:

@@ -220,7 +220,7 @@ def _variant(v: SmallVariant) -> dict[str, Any]:
 
 
 def _copy_number(c: CopyNumberCall) -> dict[str, Any]:
-    return {
+    row = {
         "gene": c.gene, "state": c.state.value, "copy_number": c.copy_number, "log2": c.log2, "chrom": c.chrom,
         "start": c.start, "end": c.end, "fraction_covered": c.fraction_covered, "focal": c.focal,
         "source": c.source, "method": c.method, "gene_start": c.gene_start, "gene_end": c.gene_end,
@@ -230,6 +230,12 @@ def _copy_number(c: CopyNumberCall) -> dict[str, Any]:
             for p in c.parts
         ],
     }
+    # Allele-specific fields only when a caller assessed them, so reports of total-copy-number inputs are unchanged.
+    if c.minor_copy_number is not None:
+        row["minor_copy_number"] = c.minor_copy_number
+    if c.loh is not None:
+        row["loh"] = c.loh
+    return row
 
 
 def _copy_number_section(profile: SampleProfile) -> dict[str, Any]:
