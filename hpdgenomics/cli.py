@@ -6,10 +6,11 @@ Exit codes: 0 success; 1 input or data error (the message names the file and lin
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import sys
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -19,12 +20,14 @@ from hpdgenomics import api
 from hpdgenomics._version import __version__
 from hpdgenomics.engine.loader import load_rules, parse_rule_file
 from hpdgenomics.engine.rules import CATEGORIES, Rule
-from hpdgenomics.errors import HpdError, OptionError
+from hpdgenomics.errors import HpdError, InputError, OptionError
 from hpdgenomics.report import FORMATS, SampleReport, write_reports
 from hpdgenomics.report.writers import DEFAULT_FORMATS
 
 EXIT_INPUT_ERROR = 1
 EXIT_INTERNAL_ERROR = 3
+# More samples than this in one annotate run is a cohort: a report set per sample needs --all-samples.
+MANY_SAMPLES = 20
 ISSUES_HINT = "this is a bug in hpdgenomics; please report it with the command line and the traceback above"
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -57,12 +60,17 @@ def _handle_errors(command: F) -> F:
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 110})
 @click.version_option(__version__, prog_name="hpdgenomics")
-def cli() -> None:
+@click.option("-q", "--quiet", "group_quiet", is_flag=True, help="Print nothing but errors and warnings.")
+@click.option("-v", "--verbose", "group_verbose", is_flag=True,
+              help="Print every sample's summary line and the notes of each input.")
+def cli(group_quiet: bool, group_verbose: bool) -> None:
     """Screen tumour sequencing results for genomic markers of hyperprogression on immune checkpoint
     inhibitors, with cited evidence and targetable co-alterations.
 
     For research and clinical decision support; not a diagnosis.
     """
+    if group_quiet and group_verbose:
+        raise click.UsageError("-q and -v cannot go together")
 
 
 @cli.command()
@@ -121,6 +129,9 @@ def cli() -> None:
               show_default=True,
               help="Report format (repeatable).")
 @click.option("--force", is_flag=True, help="Overwrite existing reports.")
+@click.option("--all-samples", is_flag=True,
+              help=f"Write reports for every sample of a multi-sample file even when it holds more than {MANY_SAMPLES} "
+              "(without it such a run stops and suggests 'hpdgenomics cohort').")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
 @_handle_errors
 def annotate(
@@ -130,7 +141,8 @@ def annotate(
     purity: float | None, ploidy: float | None, amplification_cn: float | None,
     cn_thresholds: Path | None, seg_log10: bool, sample: str | None, sample_id: str | None,
     tumour_sample: str | None, tumour_type: str | None, build: str, include_filtered: bool, include_germline: bool,
-    rule_files: tuple[Path, ...], out_dir: Path, formats: tuple[str, ...], force: bool, quiet: bool,
+    rule_files: tuple[Path, ...], out_dir: Path, formats: tuple[str, ...], force: bool, all_samples: bool,
+    quiet: bool,
 ) -> None:
     """Annotate one tumour (or every sample of a multi-sample MAF, SEG or CNA file) and write its reports.
 
@@ -139,21 +151,81 @@ def annotate(
     """
     if not any((vcf, maf, seg, cns, cna, cnv_vcf, sv)):
         raise click.UsageError("give an input: --vcf or --maf, and/or --seg, --cns, --cna or --cnv-vcf, and/or --sv")
-    reports = api.annotate_samples(
-        vcf=vcf, maf=maf, seg=seg, cns=cns, cna=cna, cnv_vcf=cnv_vcf, sv=sv, clinical=clinical,
-        panel_size_mb=panel_size_mb, panel_bed=panel_bed, reference_fasta=reference_fasta, sample=sample,
-        sample_id=sample_id,
-        tumour_sample=tumour_sample, tumour_type=tumour_type, build=build, purity=purity, ploidy=ploidy,
-        cn_thresholds=cn_thresholds, amplification_cn=amplification_cn, seg_log10=seg_log10,
-        include_filtered=include_filtered, include_germline=include_germline, rules=rule_files,
-    )
+    quiet, verbose = _verbosity(quiet)
+    given = {"vcf": vcf, "maf": maf, "seg": seg, "cns": cns, "cna": cna, "cnv_vcf": cnv_vcf, "sv": sv,
+             "clinical": clinical}
+    with _input_hints(given):
+        reports = api.annotate_samples(
+            vcf=vcf, maf=maf, seg=seg, cns=cns, cna=cna, cnv_vcf=cnv_vcf, sv=sv, clinical=clinical,
+            panel_size_mb=panel_size_mb, panel_bed=panel_bed, reference_fasta=reference_fasta, sample=sample,
+            sample_id=sample_id,
+            tumour_sample=tumour_sample, tumour_type=tumour_type, build=build, purity=purity, ploidy=ploidy,
+            cn_thresholds=cn_thresholds, amplification_cn=amplification_cn, seg_log10=seg_log10,
+            include_filtered=include_filtered, include_germline=include_germline, rules=rule_files,
+        )
+    if len(reports) > MANY_SAMPLES and not all_samples:
+        source = next(str(p) for p in (maf, seg, cna, sv, vcf, cns, cnv_vcf) if p is not None)
+        raise click.UsageError(
+            f"{source} holds {len(reports):,} samples: annotate would write {len(reports) * len(formats):,} files "
+            f"to {out_dir}. For a cohort use 'hpdgenomics cohort' (one table and page for all samples, JSON per "
+            "sample), pick one sample with --sample, or give --all-samples to write them all")
+    _warn_undetermined_build(reports)
     written = write_reports(reports, out_dir, formats=formats, force=force)
     if not quiet:
-        _print_summary(reports, written)
+        _print_summary(reports, written, verbose=verbose)
 
 
-def _print_summary(reports: Sequence[SampleReport], written: Sequence[Path]) -> None:
-    for report in reports[:20]:
+def _verbosity(quiet: bool) -> tuple[bool, bool]:
+    """(quiet, verbose): the subcommand's -q, or -q/-v given before the subcommand."""
+    root = click.get_current_context().find_root().params
+    return quiet or bool(root.get("group_quiet")), bool(root.get("group_verbose")) and not quiet
+
+
+@contextlib.contextmanager
+def _input_hints(given: dict[str, Path | None]) -> Iterator[None]:
+    """When a reader refuses a file that looks like another kind of input, say which option reads it."""
+    from hpdgenomics.readers.sniff import misplaced_hint
+
+    try:
+        yield
+    except InputError as exc:
+        for option, path in given.items():
+            if path is None or exc.path is None or Path(exc.path) != Path(path):
+                continue
+            hint = misplaced_hint(option, path)
+            if hint:
+                raise InputError(exc.path, f"{exc.detail}; {hint}", line=exc.line) from exc
+        raise
+
+
+def _warn_undetermined_build(reports: Sequence[SampleReport]) -> None:
+    """A warning on stderr (even with -q) for each result that rests on a genome build nobody could tell."""
+    undetermined = [r for r in reports if _rests_on_undetermined_build(r)]
+    for report in undetermined[:5]:
+        basis = report.document["sample"].get("genome_build_basis") or "no build was given or detected"
+        click.echo(f"hpdgenomics: warning: {report.sample_id}: genome build not determined ({basis}); genomic "
+                   "positions were not used, so the result may miss what they would find: give --build GRCh37 or "
+                   "--build GRCh38", err=True)
+    if len(undetermined) > 5:
+        click.echo(f"hpdgenomics: warning: … and {len(undetermined) - 5} more samples with no genome build",
+                   err=True)
+
+
+def _rests_on_undetermined_build(report: SampleReport) -> bool:
+    """No build, and an input whose positions matter (a VCF, segments, or small variants without a protein change)."""
+    document = report.document
+    if document["sample"].get("genome_build"):
+        return False
+    formats = {str(i.get("format")) for i in document.get("inputs", ())}
+    if formats & {"vcf", "cnv_vcf", "seg", "cns"}:
+        return True
+    return any(str(f.get("alteration_type")) == "small_variant" and not (f.get("variant") or {}).get("protein_change")
+               for f in document.get("findings", ()))
+
+
+def _print_summary(reports: Sequence[SampleReport], written: Sequence[Path], *, verbose: bool = False) -> None:
+    shown = reports if verbose else reports[:20]
+    for report in shown:
         findings = report.findings
         by_category = {c: sum(f["category"] == c for f in findings) for c in ("hpd_risk", "targetable")}
         click.echo(
@@ -162,8 +234,12 @@ def _print_summary(reports: Sequence[SampleReport], written: Sequence[Path]) -> 
             f"targetable); {len(report.not_assessed)} not assessed",
             err=True,
         )
-    if len(reports) > 20:
-        click.echo(f"… and {len(reports) - 20} more samples", err=True)
+        if verbose:
+            for tally in (report.document.get("qc") or {}).get("files", ()):
+                for note in tally.get("notes", ()):
+                    click.echo(f"  note: {Path(str(tally.get('path'))).name}: {note}", err=True)
+    if len(reports) > len(shown):
+        click.echo(f"… and {len(reports) - len(shown)} more samples (-v lists them all)", err=True)
     folder = written[0].parent if written else "-"
     click.echo(f"wrote {len(written)} file(s) to {folder}", err=True)
 
@@ -231,16 +307,18 @@ def cohort(
     """
     from hpdgenomics.cohort import run_cohort
 
+    quiet, _ = _verbosity(quiet)
     progress = _ProgressBar() if not quiet and sys.stderr.isatty() else None
     try:
-        result = run_cohort(
-            out=out_dir, study_dir=study_dir, sample_sheet=sample_sheet, maf=maf, seg=seg, cna=cna, sv=sv,
-            clinical=clinical, build=build, tumour_type=tumour_type, purity=purity, ploidy=ploidy,
-            cn_thresholds=cn_thresholds, amplification_cn=amplification_cn, seg_log10=seg_log10,
-            include_filtered=include_filtered, include_germline=include_germline, panel_size_mb=panel_size_mb,
-            panel_bed=panel_bed, rules=rule_files, formats=formats, jobs=jobs, dask_scheduler=dask_scheduler,
-            force=force, skip_missing=skip_missing, progress=progress,
-        )
+        with _input_hints({"maf": maf, "seg": seg, "cna": cna, "sv": sv, "clinical": clinical}):
+            result = run_cohort(
+                out=out_dir, study_dir=study_dir, sample_sheet=sample_sheet, maf=maf, seg=seg, cna=cna, sv=sv,
+                clinical=clinical, build=build, tumour_type=tumour_type, purity=purity, ploidy=ploidy,
+                cn_thresholds=cn_thresholds, amplification_cn=amplification_cn, seg_log10=seg_log10,
+                include_filtered=include_filtered, include_germline=include_germline, panel_size_mb=panel_size_mb,
+                panel_bed=panel_bed, rules=rule_files, formats=formats, jobs=jobs, dask_scheduler=dask_scheduler,
+                force=force, skip_missing=skip_missing, progress=progress,
+            )
     except KeyboardInterrupt:
         click.echo("hpdgenomics: interrupted; the sample reports written so far stay, the cohort files were not "
                    "written (rerun with --force)", err=True)

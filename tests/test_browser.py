@@ -3,9 +3,8 @@ page logged no console error and made no network request.
 
 Chromium is driven over the DevTools protocol on a pipe (``--remote-debugging-pipe``: JSON messages separated by
 NUL on file descriptors 3 and 4), so the test needs no Python package and no browser download: it uses the Debian
-``chromium`` package. When ``/usr/bin/chromium`` is missing, the session fixture installs it with
-``apt-get install -y chromium`` if the tests run as root with apt available (set ``HPDGENOMICS_NO_APT=1`` to
-forbid that); otherwise, or if the installation fails, the tests skip and say why.
+``chromium`` package. The tests never install it (``.ci/run`` does, and the README says how); when it is missing they
+skip and say why.
 
 Regenerate the README screenshot with ``python -m tests.test_browser docs/report_example.png``.
 """
@@ -161,28 +160,22 @@ def _above_nine(fd: int) -> int:
     return moved
 
 
-def find_or_install_chromium() -> tuple[Path | None, str]:
-    """The Chromium executable, installing the Debian package when allowed; else None and why not."""
+def find_chromium() -> tuple[Path | None, str]:
+    """The Chromium executable, or None and why not. Tests never install it: ``.ci/run`` and the README do."""
     if CHROMIUM.exists():
         return CHROMIUM, ""
-    if os.environ.get("HPDGENOMICS_NO_APT"):
-        return None, "HPDGENOMICS_NO_APT is set"
-    if not shutil.which("apt-get") or os.geteuid() != 0:
-        return None, "it is not installed, and apt-get as root is not available to install it"
-    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-    for command in (["apt-get", "install", "-y", "-qq", "chromium"], ["apt-get", "update", "-qq"],
-                    ["apt-get", "install", "-y", "-qq", "chromium"]):
-        done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=1800, check=False)
-        if command[1] == "install" and done.returncode == 0 and CHROMIUM.exists():
-            return CHROMIUM, ""
-    return None, f"'apt-get install -y chromium' failed: {(done.stderr or done.stdout).strip()[-300:]}"
+    found = shutil.which("chromium") or shutil.which("chromium-browser")
+    if found:
+        return Path(found), ""
+    return None, (f"{CHROMIUM} is not installed (the Debian package 'chromium'; .ci/run installs it when it runs as "
+                  "root)")
 
 
 @pytest.fixture(scope="session")
 def chromium() -> Path:
-    path, why = find_or_install_chromium()
+    path, why = find_chromium()
     if path is None:
-        pytest.skip(f"headless Chromium not available ({why}); install the Debian package 'chromium' to run this test")
+        pytest.skip(f"headless Chromium not available: {why}")
     return path
 
 
@@ -328,7 +321,7 @@ def main(out: str) -> None:
     """Write the README screenshot: the top of the high-risk example report."""
     from .test_html import annotate_examples
 
-    executable, why = find_or_install_chromium()
+    executable, why = find_chromium()
     if executable is None:
         sys.exit(f"Chromium not available: {why}")
     with tempfile.TemporaryDirectory() as folder:

@@ -95,6 +95,11 @@ def attach_copy_number(
                                   gaps=target.coverage.gaps + result.gaps)
         if result.tally is not None:
             target.tallies.append(result.tally)
+            # A one-tumour run joined two ids that the files name (a CNVkit file's "id" is only its file name).
+            if mapping[target.sample_id] != target.sample_id and kind in ("seg", "cna", "cnv_vcf"):
+                result.tally.notes.append(
+                    f"copy-number sample {mapping[target.sample_id]!r} of {path.name} taken as tumour "
+                    f"{target.sample_id!r} (the ids differ; it is the file's only sample)")
         if target.build is None:
             target.build, target.build_basis = build, basis
         target.purity = purities.get(target.sample_id)
