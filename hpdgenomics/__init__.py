@@ -2,8 +2,8 @@
 
 For research and clinical decision support; not a diagnosis.
 
-    >>> from hpdgenomics import annotate
-    >>> report = annotate(vcf="tumour.vep.vcf.gz", tumour_type="LUAD")   # doctest: +SKIP
+    >>> from hpdgenomics import AnnotateRequest, annotate
+    >>> report = annotate(AnnotateRequest.of(vcf="tumour.vep.vcf.gz", tumour_type="LUAD"))  # doctest: +SKIP
     >>> report.hpd_level                                                  # doctest: +SKIP
 """
 
@@ -17,13 +17,15 @@ if TYPE_CHECKING:
     from hpdgenomics.api import annotate, annotate_samples
     from hpdgenomics.cohort import CohortResult, run_cohort
     from hpdgenomics.report import SampleReport, write_reports
+    from hpdgenomics.request import AnnotateRequest, CohortRequest
 
-__all__ = ["CohortResult", "SampleReport", "__version__", "annotate", "annotate_samples", "run_cohort",
-           "write_reports"]
+__all__ = ["AnnotateRequest", "CohortRequest", "CohortResult", "SampleReport", "__version__", "annotate",
+           "annotate_samples", "run_cohort", "write_reports"]
 
 _LAZY = {"annotate": "hpdgenomics.api", "annotate_samples": "hpdgenomics.api",
          "SampleReport": "hpdgenomics.report", "write_reports": "hpdgenomics.report",
-         "run_cohort": "hpdgenomics.cohort", "CohortResult": "hpdgenomics.cohort"}
+         "run_cohort": "hpdgenomics.cohort", "CohortResult": "hpdgenomics.cohort",
+         "AnnotateRequest": "hpdgenomics.request", "CohortRequest": "hpdgenomics.request"}
 
 
 def __getattr__(name: str) -> Any:

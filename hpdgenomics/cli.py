@@ -23,6 +23,7 @@ from hpdgenomics.engine.rules import CATEGORIES, Rule
 from hpdgenomics.errors import HpdError, InputError, OptionError
 from hpdgenomics.report import FORMATS, SampleReport, write_reports
 from hpdgenomics.report.writers import DEFAULT_FORMATS
+from hpdgenomics.request import AnnotateRequest
 
 EXIT_INPUT_ERROR = 1
 EXIT_INTERNAL_ERROR = 3
@@ -134,37 +135,23 @@ def cli(group_quiet: bool, group_verbose: bool) -> None:
               "(without it such a run stops and suggests 'hpdgenomics cohort').")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
 @_handle_errors
-def annotate(
-    vcf: Path | None, maf: Path | None, seg: Path | None, cns: Path | None, cna: Path | None,
-    cnv_vcf: Path | None, sv: Path | None, clinical: Path | None, panel_size_mb: float | None,
-    panel_bed: Path | None, reference_fasta: Path | None,
-    purity: float | None, ploidy: float | None, amplification_cn: float | None,
-    cn_thresholds: Path | None, seg_log10: bool, sample: str | None, sample_id: str | None,
-    tumour_sample: str | None, tumour_type: str | None, build: str, include_filtered: bool, include_germline: bool,
-    rule_files: tuple[Path, ...], out_dir: Path, formats: tuple[str, ...], force: bool, all_samples: bool,
-    quiet: bool,
-) -> None:
+def annotate(rule_files: tuple[Path, ...], out_dir: Path, formats: tuple[str, ...], force: bool, all_samples: bool,
+             quiet: bool, **options: Any) -> None:
     """Annotate one tumour (or every sample of a multi-sample MAF, SEG or CNA file) and write its reports.
 
     Small variants (--vcf or --maf) and copy number (--seg, --cns, --cna or --cnv-vcf) of the same tumour
     combine into one report; either kind alone works too, and what was not given is reported as not assessed.
     """
-    if not any((vcf, maf, seg, cns, cna, cnv_vcf, sv)):
+    # The other options go into the request by their own names (hpdgenomics.request); it checks them together.
+    if not any(options.get(kind) for kind in ("vcf", "maf", "seg", "cns", "cna", "cnv_vcf", "sv")):
         raise click.UsageError("give an input: --vcf or --maf, and/or --seg, --cns, --cna or --cnv-vcf, and/or --sv")
     quiet, verbose = _verbosity(quiet)
-    given = {"vcf": vcf, "maf": maf, "seg": seg, "cns": cns, "cna": cna, "cnv_vcf": cnv_vcf, "sv": sv,
-             "clinical": clinical}
+    given = {kind: options.get(kind) for kind in ("vcf", "maf", "seg", "cns", "cna", "cnv_vcf", "sv", "clinical")}
     with _input_hints(given):
-        reports = api.annotate_samples(
-            vcf=vcf, maf=maf, seg=seg, cns=cns, cna=cna, cnv_vcf=cnv_vcf, sv=sv, clinical=clinical,
-            panel_size_mb=panel_size_mb, panel_bed=panel_bed, reference_fasta=reference_fasta, sample=sample,
-            sample_id=sample_id,
-            tumour_sample=tumour_sample, tumour_type=tumour_type, build=build, purity=purity, ploidy=ploidy,
-            cn_thresholds=cn_thresholds, amplification_cn=amplification_cn, seg_log10=seg_log10,
-            include_filtered=include_filtered, include_germline=include_germline, rules=rule_files,
-        )
+        reports = api.annotate_samples(AnnotateRequest.from_options({**options, "rules": rule_files}))
     if len(reports) > MANY_SAMPLES and not all_samples:
-        source = next(str(p) for p in (maf, seg, cna, sv, vcf, cns, cnv_vcf) if p is not None)
+        kinds = ("maf", "seg", "cna", "sv", "vcf", "cns", "cnv_vcf")
+        source = next(str(given[k]) for k in kinds if given[k] is not None)
         raise click.UsageError(
             f"{source} holds {len(reports):,} samples: annotate would write {len(reports) * len(formats):,} files "
             f"to {out_dir}. For a cohort use 'hpdgenomics cohort' (one table and page for all samples, JSON per "
@@ -292,33 +279,20 @@ def _print_summary(reports: Sequence[SampleReport], written: Sequence[Path], *, 
 @click.option("--force", is_flag=True, help="Overwrite existing outputs.")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
 @_handle_errors
-def cohort(
-    study_dir: Path | None, sample_sheet: Path | None, maf: Path | None, seg: Path | None, cna: Path | None,
-    sv: Path | None, clinical: Path | None, skip_missing: bool, tumour_type: str | None, build: str,
-    purity: float | None, ploidy: float | None, amplification_cn: float | None, cn_thresholds: Path | None,
-    seg_log10: bool, include_filtered: bool, include_germline: bool, panel_size_mb: float | None,
-    panel_bed: Path | None, rule_files: tuple[Path, ...], formats: tuple[str, ...], jobs: int,
-    dask_scheduler: str | None, out_dir: Path, force: bool, quiet: bool,
-) -> None:
+def cohort(rule_files: tuple[Path, ...], out_dir: Path, quiet: bool, **options: Any) -> None:
     """Annotate a cohort: a cBioPortal study, a sample sheet, or multi-sample MAF/SEG/CNA/SV files.
 
     Multi-sample files are read once and split by sample; the per-sample work runs in --jobs processes or on a
     Dask cluster, with the same results either way.
     """
-    from hpdgenomics.cohort import run_cohort
+    from hpdgenomics.cohort import CohortRequest, run_cohort
 
     quiet, _ = _verbosity(quiet)
     progress = _ProgressBar() if not quiet and sys.stderr.isatty() else None
     try:
-        with _input_hints({"maf": maf, "seg": seg, "cna": cna, "sv": sv, "clinical": clinical}):
-            result = run_cohort(
-                out=out_dir, study_dir=study_dir, sample_sheet=sample_sheet, maf=maf, seg=seg, cna=cna, sv=sv,
-                clinical=clinical, build=build, tumour_type=tumour_type, purity=purity, ploidy=ploidy,
-                cn_thresholds=cn_thresholds, amplification_cn=amplification_cn, seg_log10=seg_log10,
-                include_filtered=include_filtered, include_germline=include_germline, panel_size_mb=panel_size_mb,
-                panel_bed=panel_bed, rules=rule_files, formats=formats, jobs=jobs, dask_scheduler=dask_scheduler,
-                force=force, skip_missing=skip_missing, progress=progress,
-            )
+        # The other options go into the request by their own names (hpdgenomics.request).
+        with _input_hints({kind: options.get(kind) for kind in ("maf", "seg", "cna", "sv", "clinical")}):
+            result = run_cohort(CohortRequest.of(out=out_dir, rules=rule_files, **options), progress=progress)
     except KeyboardInterrupt:
         click.echo("hpdgenomics: interrupted; the sample reports written so far stay, the cohort files were not "
                    "written (rerun with --force)", err=True)

@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
+from hpdgenomics.request import CohortRequest
+
 # Speed is measured in bench/, never asserted in tests: hypothesis's per-example deadline is a timing assertion that
 # fails on a loaded machine (the parsers' first call also imports pandas/pyarrow), so it is off for every test.
 settings.register_profile("hpd-default", deadline=None)
@@ -59,7 +61,7 @@ def pinned_cohort(tmp_path_factory: pytest.TempPathFactory, name: str, **options
     out = tmp_path_factory.mktemp(name) / "out"
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("SOURCE_DATE_EPOCH", EPOCH)
-        run_cohort(out=out, **options)  # type: ignore[arg-type]
+        run_cohort(CohortRequest.of(out=out, **options))  # type: ignore[arg-type]
     return out
 
 

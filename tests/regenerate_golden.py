@@ -17,7 +17,7 @@ REPO = Path(__file__).resolve().parents[1]
 GOLDEN = REPO / "tests" / "golden"
 EPOCH = "1767225600"  # 2026-01-01T00:00:00Z, as pinned in tests/conftest.py
 
-# name → keyword arguments of hpdgenomics.annotate_samples (paths relative to the repository root)
+# name → flat options of hpdgenomics.annotate_samples's request (paths relative to the repository root)
 CASES: dict[str, dict[str, object]] = {
     "luad_vcf": {"vcf": "test_data/vcf/luad_mutect2_vep.vcf.gz", "tumour_type": "LUAD"},
     "gdc_maf": {"maf": "test_data/maf/gdc_two_samples.maf", "tumour_type": "NSCLC"},
@@ -27,8 +27,8 @@ CASES: dict[str, dict[str, object]] = {
     "seg_two_samples": {"seg": "test_data/copy_number/mdm2_cdk4_amp_two_samples.seg", "tumour_type": "DDLS"},
 }
 
-# name → keyword arguments of hpdgenomics.cohort.run_cohort (paths relative to the repository root); the cohort table
-# and the MultiQC file are compared exactly by tests/test_cohort_outputs.py.
+# name → flat options of hpdgenomics.cohort.run_cohort's request (paths relative to the repository root); the cohort
+# table and the MultiQC file are compared exactly by tests/test_cohort_outputs.py.
 COHORT_CASES: dict[str, dict[str, object]] = {
     "study_tiny": {"study_dir": "test_data/cohort/study_tiny"},
     "samplesheet": {"sample_sheet": "test_data/cohort/samplesheet/samples.csv"},
@@ -40,10 +40,10 @@ def render_cohort(case: str) -> dict[str, str]:
     """File name (under tests/golden/) → text of the cohort files the case writes."""
     import tempfile
 
-    from hpdgenomics.cohort import run_cohort
+    from hpdgenomics.cohort import CohortRequest, run_cohort
 
     with tempfile.TemporaryDirectory() as folder:
-        run_cohort(out=folder, **COHORT_CASES[case])  # type: ignore[arg-type]
+        run_cohort(CohortRequest.of(out=folder, **COHORT_CASES[case]))  # type: ignore[arg-type]
         return {f"cohort/{case}/{name}": (Path(folder) / name).read_text(encoding="utf-8") for name in COHORT_FILES}
 
 
@@ -52,9 +52,10 @@ def render(case: str) -> dict[str, str]:
     from hpdgenomics import annotate_samples
     from hpdgenomics.report.tsv import render_tsv
     from hpdgenomics.report.writers import report_paths
+    from hpdgenomics.request import AnnotateRequest
 
     files = {}
-    for report in annotate_samples(**CASES[case]):  # type: ignore[arg-type]
+    for report in annotate_samples(AnnotateRequest.of(**CASES[case])):  # type: ignore[arg-type]
         paths = report_paths(report, GOLDEN / case)
         files[str(paths["json"].relative_to(GOLDEN))] = report.to_json()
         files[str(paths["tsv"].relative_to(GOLDEN))] = render_tsv(report)

@@ -10,6 +10,7 @@ from hpdgenomics import annotate, annotate_samples
 from hpdgenomics.errors import InputError, OptionError, SampleSelectionError
 from hpdgenomics.readers.bed import read_bed
 from hpdgenomics.report.document import validate_document
+from hpdgenomics.request import AnnotateRequest, CohortRequest
 
 from .conftest import TEST_DATA
 
@@ -28,7 +29,7 @@ def _benefit(report) -> set[str]:
 # The LUAD example has five PASS non-synonymous variants (DNMT3A, EGFR, TP53, STK11, KEAP1); KRAS G12C is FILTERed.
 @pytest.mark.parametrize(("size", "value", "status"), [(0.5, 10.0, "high"), (1.0, 5.0, "not_high")])
 def test_tmb_is_computed_over_the_panel_size(size: float, value: float, status: str) -> None:
-    report = annotate(vcf=LUAD_VCF, tumour_type="LUAD", panel_size_mb=size)
+    report = annotate(AnnotateRequest.of(vcf=LUAD_VCF, tumour_type="LUAD", panel_size_mb=size))
     validate_document(report.document)
     tmb = report.document["biomarkers"]["tmb"]
     assert (tmb["value"], tmb["status"], tmb["variants_counted"]) == (value, status, 5)
@@ -38,7 +39,7 @@ def test_tmb_is_computed_over_the_panel_size(size: float, value: float, status: 
 
 
 def test_indexed_vcf_is_streamed_whole_when_tmb_is_counted() -> None:
-    report = annotate(vcf=LUAD_VCF, tumour_type="LUAD", panel_size_mb=1.0)
+    report = annotate(AnnotateRequest.of(vcf=LUAD_VCF, tumour_type="LUAD", panel_size_mb=1.0))
     notes = report.document["qc"]["files"][0]["notes"]
     assert any("every record read (not by region) to count mutations for TMB" in n for n in notes)
 
@@ -48,7 +49,7 @@ def test_panel_bed_merges_intervals_and_counts_only_variants_inside() -> None:
     assert regions.size_bp == 300_000  # 100 kb + 100 kb + 80 kb and 50 kb overlapping by 30 kb
     assert regions.contains("chr7", 55191822) and regions.contains("7", 55191822)
     assert not regions.contains("chr2", 25234373)
-    report = annotate(vcf=LUAD_PLAIN, tumour_type="LUAD", panel_bed=PANEL)
+    report = annotate(AnnotateRequest.of(vcf=LUAD_PLAIN, tumour_type="LUAD", panel_bed=PANEL))
     tmb = report.document["biomarkers"]["tmb"]
     assert tmb["variants_counted"] == 3 and tmb["value"] == 10.0 and tmb["panel_size_mb"] == 0.3  # EGFR, TP53, STK11
     assert "luad_panel_grch38.bed, 300,000 bp after merging" in tmb["method"]
@@ -70,19 +71,19 @@ def test_bad_panel_bed(tmp_path: Path, line: str, message: str) -> None:
 
 def test_tmb_options_are_checked() -> None:
     with pytest.raises(OptionError, match="--panel-size-mb or --panel-bed, not both"):
-        annotate(vcf=LUAD_PLAIN, panel_size_mb=1, panel_bed=PANEL)
+        annotate(AnnotateRequest.of(vcf=LUAD_PLAIN, panel_size_mb=1, panel_bed=PANEL))
     with pytest.raises(OptionError, match="above 0"):
-        annotate(vcf=LUAD_PLAIN, panel_size_mb=0)
+        annotate(AnnotateRequest.of(vcf=LUAD_PLAIN, panel_size_mb=0))
 
 
 def test_unannotated_records_in_the_panel_make_tmb_not_assessed() -> None:
-    report = annotate(vcf=TEST_DATA / "vcf" / "partly_unannotated_vep.vcf", panel_size_mb=1.0)
+    report = annotate(AnnotateRequest.of(vcf=TEST_DATA / "vcf" / "partly_unannotated_vep.vcf", panel_size_mb=1.0))
     tmb = report.document["biomarkers"]["tmb"]
     assert tmb["status"] == "not_assessed" and "carry no annotation" in tmb["reason"]
 
 
 def test_clinical_sheet_gives_tumour_type_tmb_msi_and_purity() -> None:
-    report = annotate(vcf=LUAD_VCF, cns=CNS, clinical=CLINICAL / "cbioportal_sample_sheet.txt")
+    report = annotate(AnnotateRequest.of(vcf=LUAD_VCF, cns=CNS, clinical=CLINICAL / "cbioportal_sample_sheet.txt"))
     validate_document(report.document)
     doc = report.document
     assert doc["sample"]["tumour_type"] == "LUAD"  # from ONCOTREE_CODE
@@ -95,24 +96,28 @@ def test_clinical_sheet_gives_tumour_type_tmb_msi_and_purity() -> None:
 
 
 def test_clinical_tmb_wins_over_a_computed_one() -> None:
-    report = annotate(vcf=LUAD_VCF, clinical=CLINICAL / "cbioportal_sample_sheet.txt", panel_size_mb=0.5)
+    report = annotate(AnnotateRequest.of(vcf=LUAD_VCF, clinical=CLINICAL / "cbioportal_sample_sheet.txt",
+                                         panel_size_mb=0.5))
     assert report.document["biomarkers"]["tmb"]["value"] == 12.5
 
 
 def test_sheet_and_command_line_must_agree() -> None:
     with pytest.raises(OptionError, match="clinical sheet says LUAD"):
-        annotate(vcf=LUAD_VCF, clinical=CLINICAL / "cbioportal_sample_sheet.txt", tumour_type="BLCA")
+        annotate(AnnotateRequest.of(vcf=LUAD_VCF, clinical=CLINICAL / "cbioportal_sample_sheet.txt",
+                                    tumour_type="BLCA"))
     with pytest.raises(OptionError, match=r"--purity 0\.9 was given, but the clinical sheet gives 0\.4"):
-        annotate(vcf=LUAD_VCF, cns=CNS, clinical=CLINICAL / "cbioportal_sample_sheet.txt", purity=0.9)
+        annotate(AnnotateRequest.of(vcf=LUAD_VCF, cns=CNS, clinical=CLINICAL / "cbioportal_sample_sheet.txt",
+                                    purity=0.9))
 
 
 def test_one_tumour_absent_from_the_sheet_is_an_error() -> None:
     with pytest.raises(SampleSelectionError, match="has no row in the clinical sheet"):
-        annotate(vcf=LUAD_VCF, clinical=CLINICAL / "clinical_factors_crlf.csv", sample_id="OTHER")
+        annotate(AnnotateRequest.of(vcf=LUAD_VCF, clinical=CLINICAL / "clinical_factors_crlf.csv", sample_id="OTHER"))
 
 
 def test_multi_sample_copy_number_takes_each_sample_from_the_sheet() -> None:
-    reports = {r.sample_id: r for r in annotate_samples(seg=SEG, clinical=CLINICAL / "cbioportal_sample_sheet.txt")}
+    request = AnnotateRequest.of(seg=SEG, clinical=CLINICAL / "cbioportal_sample_sheet.txt")
+    reports = {r.sample_id: r for r in annotate_samples(request)}
     a, b = reports["TUMOUR_A"].document, reports["TUMOUR_B"].document
     assert a["sample"]["tumour_type"] == b["sample"]["tumour_type"] == "DDLS"
     assert a["biomarkers"]["msi"]["status"] == "MSI-H" and _benefit(reports["TUMOUR_A"]) == {"MSI-HIGH-PEMBROLIZUMAB"}
@@ -121,7 +126,7 @@ def test_multi_sample_copy_number_takes_each_sample_from_the_sheet() -> None:
 
 
 def test_clinical_factors_are_listed_apart_and_never_set_the_level() -> None:
-    report = annotate(vcf=LUAD_VCF, clinical=CLINICAL / "clinical_factors_crlf.csv")
+    report = annotate(AnnotateRequest.of(vcf=LUAD_VCF, clinical=CLINICAL / "clinical_factors_crlf.csv"))
     section = report.document["clinical_factors"]
     assert section["given"] and "never change the genomic" in section["note"]
     present = {f["id"]: f["present"] for f in section["factors"]}
@@ -134,12 +139,12 @@ def test_clinical_factors_are_listed_apart_and_never_set_the_level() -> None:
     }
     values = {f["id"]: f["value"] for f in section["factors"]}
     assert values["CLIN-LDH-ABOVE-ULN"] == "410 (upper limit 250)" and values["CLIN-AGE"] == "67"
-    assert report.hpd_level == annotate(vcf=LUAD_VCF, tumour_type="LUAD").hpd_level
+    assert report.hpd_level == annotate(AnnotateRequest.of(vcf=LUAD_VCF, tumour_type="LUAD")).hpd_level
     assert all(f["evidence"] for f in section["factors"])
 
 
 def test_without_a_sheet_every_clinical_factor_is_unknown() -> None:
-    section = annotate(vcf=LUAD_VCF, tumour_type="LUAD").document["clinical_factors"]
+    section = annotate(AnnotateRequest.of(vcf=LUAD_VCF, tumour_type="LUAD")).document["clinical_factors"]
     assert not section["given"] and {f["present"] for f in section["factors"]} == {None}
 
 
@@ -150,13 +155,15 @@ GDC_MAF = TEST_DATA / "maf" / "gdc_two_samples.maf"
 def test_tmb_from_a_maf_counts_every_sample(maf: Path) -> None:
     # TCGA-05-4244: EGFR, STK11, TP53 count; the germline BRCA2 and the silent TTN do not.
     # TCGA-50-5932: KRAS and KEAP1 count; the PIK3CA row FILTERed as panel_of_normals does not.
-    reports = {r.sample_id: r.document["biomarkers"]["tmb"] for r in annotate_samples(maf=maf, panel_size_mb=0.25)}
+    reports = {r.sample_id: r.document["biomarkers"]["tmb"] for r in annotate_samples(AnnotateRequest.of(maf=maf,
+                                                                                                         panel_size_mb=0.25))}
     assert {s: (t["variants_counted"], t["value"], t["status"]) for s, t in reports.items()} == {
         "TCGA-05-4244-01A-01D-1105-08": (3, 12.0, "high"), "TCGA-50-5932-01A-11D-1753-08": (2, 8.0, "not_high")}
 
 
 def test_tmb_from_a_maf_inside_a_panel_bed() -> None:
-    reports = {r.sample_id: r.document["biomarkers"]["tmb"] for r in annotate_samples(maf=GDC_MAF, panel_bed=PANEL)}
+    reports = {r.sample_id: r.document["biomarkers"]["tmb"] for r in annotate_samples(AnnotateRequest.of(maf=GDC_MAF,
+                                                                                                         panel_bed=PANEL))}
     assert reports["TCGA-05-4244-01A-01D-1105-08"]["variants_counted"] == 3  # EGFR, TP53, STK11 lie in the panel
     assert reports["TCGA-50-5932-01A-11D-1753-08"]["variants_counted"] == 0  # KRAS and KEAP1 do not
 
@@ -164,7 +171,7 @@ def test_tmb_from_a_maf_inside_a_panel_bed() -> None:
 def test_cohort_computes_tmb_over_the_panel(tmp_path: Path) -> None:
     from hpdgenomics.cohort import run_cohort
 
-    result = run_cohort(out=tmp_path / "cohort", maf=GDC_MAF, panel_size_mb=0.25)
+    result = run_cohort(CohortRequest.of(out=tmp_path / "cohort", maf=GDC_MAF, panel_size_mb=0.25))
     rows = (tmp_path / "cohort" / "cohort.tsv").read_text(encoding="utf-8").splitlines()
     header = rows[0].split("\t")
     tmb = {cells[0]: (cells[header.index("tmb")], cells[header.index("tmb_status")])

@@ -14,6 +14,7 @@ from hpdgenomics.cohort import run_cohort
 from hpdgenomics.cohort.figures import _runs, frequency_svg, oncoprint_svg
 from hpdgenomics.cohort.summary import SampleSummary, cell_kind
 from hpdgenomics.cohort.tables import COLUMNS, render_multiqc
+from hpdgenomics.request import CohortRequest
 
 from . import regenerate_golden
 from .conftest import GOLDEN, REPO, TEST_DATA, pinned_cohort
@@ -102,7 +103,7 @@ def test_html_escapes_hostile_text(tmp_path: Path) -> None:
     maf = tmp_path / "hostile.maf"
     maf.write_text("Hugo_Symbol\tTumor_Sample_Barcode\tVariant_Classification\tHGVSp_Short\n"
                    f"AKT1\t{hostile}\tMissense_Mutation\tp.E17K\n", encoding="utf-8")
-    run_cohort(maf=maf, out=tmp_path / "out", tumour_type="PRAD")
+    run_cohort(CohortRequest.of(maf=maf, out=tmp_path / "out", tumour_type="PRAD"))
     page = (tmp_path / "out" / "cohort.html").read_text(encoding="utf-8")
     assert "<script>" not in page and "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;&amp;amp" in page
     tsv = (tmp_path / "out" / "cohort.tsv").read_text(encoding="utf-8")

@@ -16,6 +16,7 @@ from hpdgenomics import annotate
 from hpdgenomics.cohort import run_cohort
 from hpdgenomics.cohort.samplesheet import read_sample_sheet
 from hpdgenomics.errors import InputError
+from hpdgenomics.request import AnnotateRequest, CohortRequest
 
 from .conftest import TEST_DATA, cohort_report, pinned_cohort
 
@@ -67,7 +68,7 @@ def test_sheet_errors_name_the_line(name: str, message: str) -> None:
 
 def test_unknown_tumour_type_names_the_sheet_line(tmp_path: Path) -> None:
     with pytest.raises(InputError, match=r"unknown_tumour_type.csv, line 3: unknown OncoTree code 'LIPOSARC'"):
-        run_cohort(sample_sheet=MALFORMED / "unknown_tumour_type.csv", out=tmp_path / "out")
+        run_cohort(CohortRequest.of(sample_sheet=MALFORMED / "unknown_tumour_type.csv", out=tmp_path / "out"))
 
 
 def test_empty_sheet_and_sheet_without_files(tmp_path: Path) -> None:
@@ -95,15 +96,15 @@ def test_shared_files_are_read_once(tmp_path: Path, monkeypatch: pytest.MonkeyPa
 
     monkeypatch.setattr(segments, "read_seg", count_seg)
     monkeypatch.setattr(small_variants, "read_maf", count_maf)
-    result = run_cohort(sample_sheet=SHEET, out=tmp_path / "out")
+    result = run_cohort(CohortRequest.of(sample_sheet=SHEET, out=tmp_path / "out"))
     assert result.samples == 5
     assert calls == {"seg": 1, "maf": 1}  # one SEG for two rows, one MAF for two rows
 
 
 def test_row_with_own_files_matches_annotate(sheet_out: Path) -> None:
     report = cohort_report(sheet_out, "TUMOR_LUAD1")
-    single = annotate(vcf=TEST_DATA / "vcf" / "luad_mutect2_vep.vcf.gz",
-                      cns=TEST_DATA / "copy_number" / "tumor_luad1_grch38.call.cns", tumour_type="LUAD").document
+    single = annotate(AnnotateRequest.of(vcf=TEST_DATA / "vcf" / "luad_mutect2_vep.vcf.gz",
+                      cns=TEST_DATA / "copy_number" / "tumor_luad1_grch38.call.cns", tumour_type="LUAD")).document
     for key in ("hpd_risk", "findings", "coverage"):
         assert report[key] == single[key], key
     # the cohort leaves genome-wide segments out unless HTML is written
@@ -141,7 +142,7 @@ def test_sample_absent_from_every_file_is_an_error(tmp_path: Path) -> None:
     sheet = tmp_path / "samples.csv"
     sheet.write_text(f"sample,seg\nTUMOUR_A,{seg}\nTUMOUR_Z,{seg}\n", encoding="utf-8")
     with pytest.raises(InputError, match=r"samples.csv, line 3: sample 'TUMOUR_Z' is in none of its files"):
-        run_cohort(sample_sheet=sheet, out=tmp_path / "out")
+        run_cohort(CohortRequest.of(sample_sheet=sheet, out=tmp_path / "out"))
 
 
 def test_clinical_sheet_adds_values_and_conflicts_are_errors(tmp_path: Path) -> None:
@@ -149,14 +150,14 @@ def test_clinical_sheet_adds_values_and_conflicts_are_errors(tmp_path: Path) -> 
     seg = TEST_DATA / "copy_number" / "mdm2_cdk4_amp_two_samples.seg"
     sheet = tmp_path / "samples.csv"
     sheet.write_text(f"sample,seg\nTUMOUR_A,{seg}\nTUMOUR_B,{seg}\n", encoding="utf-8")
-    run_cohort(sample_sheet=sheet, clinical=clinical, out=tmp_path / "out")
+    run_cohort(CohortRequest.of(sample_sheet=sheet, clinical=clinical, out=tmp_path / "out"))
     report = cohort_report(tmp_path / "out", "TUMOUR_A")
     assert report["sample"]["tumour_type"] == "DDLS"  # from the clinical sheet
     assert report["biomarkers"]["msi"]["status"] == "MSI-H"
     conflicting = tmp_path / "conflict.csv"
     conflicting.write_text(f"sample,seg,tumour_type\nTUMOUR_A,{seg},LUAD\nTUMOUR_B,{seg},\n", encoding="utf-8")
     with pytest.raises(InputError, match=r"conflict.csv, line 2: tumour_type 'LUAD' for sample TUMOUR_A differs"):
-        run_cohort(sample_sheet=conflicting, clinical=clinical, out=tmp_path / "out2")
+        run_cohort(CohortRequest.of(sample_sheet=conflicting, clinical=clinical, out=tmp_path / "out2"))
 
 
 def test_samples_of_a_shared_file_not_in_the_sheet_are_noted(tmp_path: Path) -> None:
@@ -164,11 +165,11 @@ def test_samples_of_a_shared_file_not_in_the_sheet_are_noted(tmp_path: Path) -> 
     sheet = tmp_path / "samples.csv"
     sheet.write_text(f"sample,maf\nTCGA-05-4244-01A-01D-1105-08,{maf}\nTCGA-50-5932-01A-11D-1753-08,{maf}\n",
                      encoding="utf-8")
-    result = run_cohort(sample_sheet=sheet, out=tmp_path / "out")
+    result = run_cohort(CohortRequest.of(sample_sheet=sheet, out=tmp_path / "out"))
     assert result.notes == ()
     sheet.write_text(f"sample,maf\nTCGA-05-4244-01A-01D-1105-08,{maf}\nTCGA-X,{maf}\n", encoding="utf-8")
     with pytest.raises(InputError, match="'TCGA-X' is in none of its files"):
-        run_cohort(sample_sheet=sheet, out=tmp_path / "out2")
+        run_cohort(CohortRequest.of(sample_sheet=sheet, out=tmp_path / "out2"))
 
 
 _IDS = st.text(alphabet=st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp"), blacklist_characters="\x85"),

@@ -17,6 +17,7 @@ from hpdgenomics.cohort import run_cohort
 from hpdgenomics.cohort.panels import read_panel_definition, read_panel_matrix
 from hpdgenomics.cohort.study import read_meta, read_study
 from hpdgenomics.errors import InputError
+from hpdgenomics.request import CohortRequest
 
 from .conftest import REALDATA_FIGURES, TEST_DATA, cohort_report, pinned_cohort, realdata
 
@@ -101,7 +102,7 @@ def test_skip_missing_leaves_the_profile_out_with_a_note(tmp_path: Path) -> None
     study = read_study(MISSING_SEG, skip_missing=True)
     assert set(study.files) == {"maf"}
     assert any("data_cna_hg19.seg" in note and "--skip-missing" in note for note in study.notes)
-    result = run_cohort(study_dir=MISSING_SEG, out=tmp_path / "out", skip_missing=True)
+    result = run_cohort(CohortRequest.of(study_dir=MISSING_SEG, out=tmp_path / "out", skip_missing=True))
     assert result.samples == 1
     cohort = json.loads((tmp_path / "out" / "cohort.json").read_text(encoding="utf-8"))
     assert any("data_cna_hg19.seg" in note for note in cohort["notes"])
@@ -274,14 +275,14 @@ def _study_counts(folder: Path) -> dict[str, int]:
 def test_prostate_msk_2024_missing_seg_is_an_error_without_skip_missing(tmp_path: Path) -> None:
     folder = realdata("prostate_msk_2024")
     with pytest.raises(InputError, match=r"data_cna_hg19\.seg.*does not exist.*--skip-missing"):
-        run_cohort(study_dir=folder, out=tmp_path / "out")
+        run_cohort(CohortRequest.of(study_dir=folder, out=tmp_path / "out"))
     assert not (tmp_path / "out").exists()  # refused before anything was written
 
 
 @pytest.mark.realdata
 def test_prostate_msk_2024_counts_match_the_study_files(tmp_path: Path) -> None:
     folder = realdata("prostate_msk_2024")
-    result = run_cohort(study_dir=folder, out=tmp_path / "out", skip_missing=True)
+    result = run_cohort(CohortRequest.of(study_dir=folder, out=tmp_path / "out", skip_missing=True))
     assert result.samples == 2260
     expected = _study_counts(folder)
     assert expected == {"MDM2 amplification": 14, "MDM4 amplification": 16, "AKT1 p.E17K": 25}
@@ -311,7 +312,7 @@ def test_cbioportal_test_study_es_0(tmp_path: Path) -> None:
     assert any("data_cna_hg19.seg" in n and "not used" in n for n in study.notes)
     assert any(n.startswith("not read (no meta file names them)") and "data_clinical_samples.txt" in n
                for n in study.notes)
-    result = run_cohort(study_dir=folder, out=tmp_path / "out")
+    result = run_cohort(CohortRequest.of(study_dir=folder, out=tmp_path / "out"))
     assert result.samples >= 788  # the long CNA table's samples, plus any found only in the MAF or SV table
     REALDATA_FIGURES.append(f"cbioportal_test_study_es_0 (hpdgenomics cohort): {result.samples} samples, levels "
                             f"{result.levels}")

@@ -4,6 +4,7 @@ from pathlib import Path
 import pytest
 
 from hpdgenomics.report.filenames import safe_file_stem
+from hpdgenomics.request import AnnotateRequest
 
 
 def test_plain_ids_are_kept() -> None:
@@ -68,7 +69,7 @@ def test_hostile_sample_ids_from_a_maf_are_written_inside_the_output_folder(tmp_
                                                                                          strict=False)]
     maf.write_text("\n".join(rows) + "\n")
     out = tmp_path / "out"
-    reports = api.annotate_samples(maf=maf)
+    reports = api.annotate_samples(AnnotateRequest.of(maf=maf))
     assert sorted(r.sample_id for r in reports) == sorted(hostile)
     written = write_reports(reports, out, formats=["json"])
     assert all(p.resolve().parent == out.resolve() for p in written)

@@ -12,6 +12,7 @@ from hpdgenomics import annotate, annotate_samples
 from hpdgenomics.errors import HpdError, InputError, SampleSelectionError
 from hpdgenomics.readers.structural.fusions import read_structural_variants, split_fusion_name
 from hpdgenomics.report.document import validate_document
+from hpdgenomics.request import AnnotateRequest
 
 from .conftest import TEST_DATA, realdata
 
@@ -54,7 +55,7 @@ def test_split_fusion_name(name: str, genes: list[str]) -> None:
 
 
 def test_fusion_caller_output_belongs_to_the_run_s_tumour() -> None:
-    report = annotate(vcf=LUAD_VCF, sv=FUSIONS / "star_fusion_one_tumour.tsv", tumour_type="LUAD")
+    report = annotate(AnnotateRequest.of(vcf=LUAD_VCF, sv=FUSIONS / "star_fusion_one_tumour.tsv", tumour_type="LUAD"))
     validate_document(report.document)
     alk = next(f for f in report.findings if f["rule_id"] == "ALK-FUSION-TKI")
     assert alk["alteration"] == "EML4-ALK fusion" and alk["alteration_type"] == "rearrangement"
@@ -66,7 +67,8 @@ def test_fusion_caller_output_belongs_to_the_run_s_tumour() -> None:
 
 
 def test_intragenic_rearrangement_is_not_a_fusion_and_partners_limit_a_rule() -> None:
-    reports = {r.sample_id: r for r in annotate_samples(sv=FUSIONS / "cbioportal_sv_edge_cases.txt")}
+    request = AnnotateRequest.of(sv=FUSIONS / "cbioportal_sv_edge_cases.txt")
+    reports = {r.sample_id: r for r in annotate_samples(request)}
     assert "ALK-FUSION-TKI" not in {f["rule_id"] for f in reports["LUAD_INTRA"].findings}
     assert "RET-FUSION-SELPERCATINIB" not in {f["rule_id"] for f in reports["LUAD_INTRA"].findings}  # germline row
     fgfr3 = next(f for f in reports["BLCA_FGFR3"].findings if f["rule_id"] == "FGFR3-FUSION-ERDAFITINIB")

@@ -62,7 +62,8 @@ def test_mdm2_span_matches_the_knowledge_file(build: str, start: int, end: int) 
 
 def test_11q13_order_and_cdk4_band() -> None:
     genes = load_genes("GRCh37")
-    order = sorted(("CCND1", "FGF19", "FGF4", "FGF3"), key=lambda g: genes.get(g).gene_start)  # type: ignore[union-attr]
+    order = sorted(("CCND1", "FGF19", "FGF4", "FGF3"),
+                   key=lambda g: genes.get(g).gene_start)  # type: ignore[union-attr]
     assert order == ["CCND1", "FGF19", "FGF4", "FGF3"]
     assert gene_cytoband("GRCh37", "CDK4") == "12q14.1" and gene_cytoband("GRCh37", "CCND1") == "11q13.3"
     assert [g.symbol for g in genes.genes_overlapping("chr12", 69_210_000, 69_210_001)] == ["MDM2"]

@@ -22,6 +22,7 @@ from hpdgenomics.report.document import SampleReport
 from hpdgenomics.report.html import render_html
 from hpdgenomics.report.view import LEVEL_POLICY
 from hpdgenomics.report.writers import DEFAULT_FORMATS, FORMATS, write_reports
+from hpdgenomics.request import AnnotateRequest
 
 from .conftest import REPO, TEST_DATA
 
@@ -38,7 +39,8 @@ def annotate_examples() -> dict[str, SampleReport]:
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("SOURCE_DATE_EPOCH", EPOCH)
         patch.chdir(REPO)  # the manifest's paths are relative to the repository, as a user would type them
-        return {level: annotate(**args) for level, args in EXAMPLES.items()}  # type: ignore[arg-type]
+        return {level: annotate(AnnotateRequest.of(**args)) for level,
+                args in EXAMPLES.items()}  # type: ignore[arg-type]
 
 
 @pytest.fixture(scope="module")
@@ -411,7 +413,8 @@ def test_document_with_biomarkers_clinical_factors_and_benefit_findings(reports:
 
 
 def test_discrete_copy_number_renders_calls_without_figures() -> None:
-    report = annotate(cna=TEST_DATA / "copy_number" / "cbioportal_matrix_msk_codes.txt", sample="P-0000001-T01-IM6")
+    report = annotate(AnnotateRequest.of(cna=TEST_DATA / "copy_number" / "cbioportal_matrix_msk_codes.txt",
+                                         sample="P-0000001-T01-IM6"))
     page = render_html(report)
     assert "<svg" not in page
     text = parse(page).section("copy-number")

@@ -13,6 +13,7 @@ import pytest
 from hpdgenomics import api
 from hpdgenomics.errors import BuildMismatchError, InputError
 from hpdgenomics.readers.copy_number.segments import SKIP_EMPTY, read_cnvkit
+from hpdgenomics.request import AnnotateRequest
 
 from .conftest import TEST_DATA
 from .malformed_helpers import MALFORMED, expect_error, truncated_gzip
@@ -51,13 +52,13 @@ def test_empty_segment_with_zero_probes_is_counted_not_refused(tmp_path: Path) -
 
 def test_declared_build_contradicted_by_segment_ends() -> None:
     path = TEST_DATA / "copy_number" / "tumour_mdm2_amp.call.cns"  # chr1 to 249,200,000: GRCh37 only
-    expect_error(lambda: api.annotate(cns=path, build="GRCh38"), BuildMismatchError, path, None,
+    expect_error(lambda: api.annotate(AnnotateRequest.of(cns=path, build="GRCh38")), BuildMismatchError, path, None,
                  "--build says GRCh38, but segment ends lie past the end of a GRCh38 chromosome (they fit GRCh37)")
 
 
 def test_positions_past_the_chromosome_end_in_both_builds() -> None:
     path = CNS / "past_both_chromosome_ends.cns"
-    expect_error(lambda: api.annotate(cns=path), BuildMismatchError, path, None,
+    expect_error(lambda: api.annotate(AnnotateRequest.of(cns=path)), BuildMismatchError, path, None,
                  "segment coordinates fit neither build")
 
 

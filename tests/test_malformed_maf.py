@@ -12,6 +12,7 @@ import pytest
 from hpdgenomics import api
 from hpdgenomics.errors import BuildMismatchError, InputError, SampleSelectionError
 from hpdgenomics.readers.small_variants.maf import read_maf
+from hpdgenomics.request import AnnotateRequest
 
 from .conftest import TEST_DATA
 from .malformed_helpers import MALFORMED, expect_error, truncated_gzip
@@ -61,7 +62,8 @@ def test_windows_line_endings_and_byte_order_mark_are_accepted() -> None:
 
 def test_header_without_rows_is_a_clear_error() -> None:
     path = MAF / "header_only.maf"
-    expect_error(lambda: api.annotate(maf=path), InputError, path, None, "the MAF has a header but no data rows")
+    expect_error(lambda: api.annotate(AnnotateRequest.of(maf=path)), InputError, path, None,
+                 "the MAF has a header but no data rows")
 
 
 def test_sample_named_on_the_command_line_but_absent() -> None:
@@ -72,7 +74,7 @@ def test_sample_named_on_the_command_line_but_absent() -> None:
 
 def test_declared_build_contradicting_ncbi_build() -> None:
     path = MAF / "accepted_crlf_bom_gdc.maf"
-    expect_error(lambda: api.annotate(maf=path, build="GRCh37"), BuildMismatchError, path, None,
+    expect_error(lambda: api.annotate(AnnotateRequest.of(maf=path, build="GRCh37")), BuildMismatchError, path, None,
                  "--build GRCh37 was given but NCBI_Build says GRCh38")
 
 

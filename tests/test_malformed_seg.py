@@ -13,6 +13,7 @@ import pytest
 from hpdgenomics import api
 from hpdgenomics.errors import BuildMismatchError, InputError, SampleSelectionError
 from hpdgenomics.readers.copy_number.segments import read_seg
+from hpdgenomics.request import AnnotateRequest
 
 from .conftest import TEST_DATA
 from .malformed_helpers import MALFORMED, expect_error, truncated_gzip
@@ -68,14 +69,14 @@ def test_sample_named_on_the_command_line_but_absent() -> None:
 
 def test_declared_build_contradicted_by_segment_ends() -> None:
     path = SEG / "fits_grch37_only.seg"  # chr1 ends at 249,200,000: past GRCh38's chr1 (248,956,422 bp)
-    expect_error(lambda: api.annotate(seg=path, build="GRCh38"), BuildMismatchError, path, None,
+    expect_error(lambda: api.annotate(AnnotateRequest.of(seg=path, build="GRCh38")), BuildMismatchError, path, None,
                  "--build says GRCh38, but segment ends lie past the end of a GRCh38 chromosome (they fit GRCh37)")
-    assert api.annotate(seg=path).document["sample"]["genome_build"] == "GRCh37"
+    assert api.annotate(AnnotateRequest.of(seg=path)).document["sample"]["genome_build"] == "GRCh37"
 
 
 def test_positions_past_the_chromosome_end_in_both_builds() -> None:
     path = SEG / "past_both_chromosome_ends.seg"
-    expect_error(lambda: api.annotate(seg=path), BuildMismatchError, path, None,
+    expect_error(lambda: api.annotate(AnnotateRequest.of(seg=path)), BuildMismatchError, path, None,
                  "segment coordinates fit neither build: positions lie past the end of a chromosome in both")
 
 

@@ -13,6 +13,7 @@ import pytest
 from hpdgenomics import api
 from hpdgenomics.errors import BuildMismatchError, InputError, SampleSelectionError
 from hpdgenomics.readers.small_variants.vcf import choose_tumour_sample, inspect_vcf, read_vcf
+from hpdgenomics.request import AnnotateRequest
 
 from .conftest import TEST_DATA
 from .malformed_helpers import MALFORMED, expect_error, truncated_gzip
@@ -107,13 +108,14 @@ def test_empty_line_in_the_body_is_not_read_as_a_record(tmp_path: Path) -> None:
 
 def test_sample_named_on_the_command_line_but_absent() -> None:
     path = TEST_DATA / "vcf" / "luad_mutect2_vep.vcf"
-    expect_error(lambda: api.annotate(vcf=path, tumour_sample="TUMOR_LUAD2"), SampleSelectionError, path, None,
+    expect_error(lambda: api.annotate(AnnotateRequest.of(vcf=path, tumour_sample="TUMOR_LUAD2")),
+                 SampleSelectionError, path, None,
                  "tumour sample 'TUMOR_LUAD2' is not in the VCF; samples: NORMAL_LUAD1, TUMOR_LUAD1")
 
 
 def test_declared_grch37_with_grch38_contig_lengths() -> None:
     path = TEST_DATA / "vcf" / "luad_mutect2_vep.vcf"
-    expect_error(lambda: api.annotate(vcf=path, build="GRCh37"), BuildMismatchError, path, None,
+    expect_error(lambda: api.annotate(AnnotateRequest.of(vcf=path, build="GRCh37")), BuildMismatchError, path, None,
                  "--build GRCh37 was given but the ##contig lengths match GRCh38")
 
 

@@ -12,6 +12,7 @@ from hpdgenomics import api
 from hpdgenomics.errors import BuildMismatchError, InputError, SampleSelectionError
 from hpdgenomics.readers.copy_number.vcf_cnv import read_vcf_copy_number
 from hpdgenomics.readers.small_variants.vcf import choose_tumour_sample, inspect_vcf
+from hpdgenomics.request import AnnotateRequest
 
 from .conftest import TEST_DATA
 from .malformed_helpers import MALFORMED, expect_error, truncated_gzip
@@ -60,7 +61,7 @@ def test_sample_named_on_the_command_line_but_absent() -> None:
 
 def test_declared_grch37_with_grch38_contig_lengths() -> None:
     path = TEST_DATA / "copy_number" / "dragen_cnv_grch38.vcf"
-    expect_error(lambda: api.annotate(cnv_vcf=path, build="GRCh37"), BuildMismatchError, path, None,
+    expect_error(lambda: api.annotate(AnnotateRequest.of(cnv_vcf=path, build="GRCh37")), BuildMismatchError, path, None,
                  "--build GRCh37 was given but the ##contig lengths match GRCh38")
 
 

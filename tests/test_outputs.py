@@ -15,6 +15,7 @@ from hpdgenomics.cli import cli
 from hpdgenomics.engine.loader import parse_rule_file
 from hpdgenomics.errors import OutputError, RuleError
 from hpdgenomics.report import write_reports, writers
+from hpdgenomics.request import AnnotateRequest
 
 from .conftest import REPO, TEST_DATA
 
@@ -29,7 +30,7 @@ def _everything(folder: Path) -> list[str]:
 
 @pytest.fixture(scope="module")
 def two_reports():
-    return api.annotate_samples(maf=MAF)
+    return api.annotate_samples(AnnotateRequest.of(maf=MAF))
 
 
 def test_an_error_rendering_the_second_sample_writes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
@@ -164,7 +165,7 @@ def test_a_different_source_date_epoch_changes_only_the_timestamp(tmp_path: Path
     texts = []
     for epoch in ("1767225600", "1767312000"):
         monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch)
-        (report,) = api.annotate_samples(vcf=LUAD)
+        (report,) = api.annotate_samples(AnnotateRequest.of(vcf=LUAD))
         texts.append(report.to_json())
     assert texts[0] != texts[1]
     assert texts[0].replace("2026-01-01T00:00:00Z", "X") == texts[1].replace("2026-01-02T00:00:00Z", "X")

@@ -17,6 +17,7 @@ import pytest
 
 from hpdgenomics import api
 from hpdgenomics.readers.small_variants.maf import SKIP_BLANK
+from hpdgenomics.request import AnnotateRequest
 
 from .conftest import TEST_DATA
 
@@ -100,7 +101,7 @@ def _check_tallies(document: dict[str, Any]) -> list[dict[str, Any]]:
 def test_every_record_is_kept_or_counted_and_the_counts_match_the_file(relative: str) -> None:
     path = TEST_DATA / relative
     kind = _kind(relative)
-    reports = api.annotate_samples(**{kind: path}, build=DECLARED_BUILD.get(relative, "auto"))
+    reports = api.annotate_samples(AnnotateRequest.of(**{kind: path}, build=DECLARED_BUILD.get(relative, "auto")))
     assert reports
     per_file: dict[str, list[dict[str, Any]]] = {}
     for report in reports:
@@ -138,12 +139,12 @@ def test_refused_fixtures_are_refused(relative: str) -> None:
     from hpdgenomics.errors import InputError
 
     with pytest.raises(InputError):
-        api.annotate_samples(**{_kind(relative): TEST_DATA / relative})
+        api.annotate_samples(AnnotateRequest.of(**{_kind(relative): TEST_DATA / relative}))
 
 
 def test_vcf_with_copy_number_input_accounts_for_both_files() -> None:
-    (report,) = api.annotate_samples(vcf=TEST_DATA / "vcf" / "luad_mutect2_vep.vcf",
-                                     cns=TEST_DATA / "copy_number" / "tumor_luad1_grch38.call.cns")
+    (report,) = api.annotate_samples(AnnotateRequest.of(vcf=TEST_DATA / "vcf" / "luad_mutect2_vep.vcf",
+                                     cns=TEST_DATA / "copy_number" / "tumor_luad1_grch38.call.cns"))
     files = _check_tallies(report.document)
     assert [t["unit"] for t in files] == ["VCF records", "CNVkit segments"]
     assert files[0]["read"] == 6 and files[1]["read"] == len(_table_rows(

@@ -6,6 +6,7 @@ import pytest
 
 from hpdgenomics import annotate, annotate_samples
 from hpdgenomics.report.document import validate_document
+from hpdgenomics.request import AnnotateRequest
 
 from .conftest import REALDATA_FIGURES, realdata
 
@@ -19,7 +20,7 @@ def _balanced(report) -> bool:
 
 def test_pcgr_legacy_vep_vcf_finds_pik3ca_h1047r() -> None:
     path = realdata("pcgr/legacy_2017-03-29_f1c9ee7/tumor_sample.BRCA.pcgr.vcf.gz")
-    report = annotate(vcf=path, tumour_type="BRCA")
+    report = annotate(AnnotateRequest.of(vcf=path, tumour_type="BRCA"))
     validate_document(report.document)
     assert report.document["sample"]["genome_build"] == "GRCh37"  # sites-only: the build comes from the header
     pik3ca = [f for f in report.findings if f["gene"] == "PIK3CA"]
@@ -27,20 +28,20 @@ def test_pcgr_legacy_vep_vcf_finds_pik3ca_h1047r() -> None:
         ("PIK3CA-HOTSPOT-BREAST", "p.H1047R", False)]
     assert pik3ca[0]["variant"]["annotation"].startswith("VEP CSQ")
     assert _balanced(report)
-    unscoped = annotate(vcf=path)
+    unscoped = annotate(AnnotateRequest.of(vcf=path))
     assert [f["conditional"] for f in unscoped.findings if f["gene"] == "PIK3CA"] == [True]
 
 
 def test_cyvcf2_legacy_snpeff_eff_multisample() -> None:
     path = realdata("cyvcf2/test.snpeff.vcf")
-    report = annotate(vcf=path, tumour_sample="1094PC0005")
+    report = annotate(AnnotateRequest.of(vcf=path, tumour_sample="1094PC0005"))
     validate_document(report.document)
     assert report.sample_id == "1094PC0005" and _balanced(report)
 
 
 def test_unannotated_pcgr_vcf_is_not_assessed_for_small_variants() -> None:
     # No ##contig lengths and no ##reference: without --build the records cannot be placed in genes.
-    report = annotate(vcf=realdata("pcgr/current/T001-BRCA.grch38.vcf.gz"), tumour_type="BRCA")
+    report = annotate(AnnotateRequest.of(vcf=realdata("pcgr/current/T001-BRCA.grch38.vcf.gz"), tumour_type="BRCA"))
     assert report.findings == [] and _balanced(report)
     assert report.document["qc"]["skipped"] == {"unannotated (no CSQ/ANN/BCSQ/EFF)": report.document["qc"]["read"]}
     assert any(g["kind"] == "small_variant" and "build is unknown" in g["reason"] for g in report.not_assessed)
@@ -50,7 +51,8 @@ def test_unannotated_pcgr_vcf_is_not_assessed_for_small_variants() -> None:
 def test_pcgr_t001_brca_pik3ca_h1047_codon_from_transcript_models(build: str, position: str) -> None:
     # PIK3CA H1047R (PROVENANCE.md) is placed at c.3140A>G, codon 1047, from the bundled transcript models; without a
     # reference FASTA the residues are not determined, so the hotspot rule is reported as not assessed, never negative.
-    report = annotate(vcf=realdata(f"pcgr/current/T001-BRCA.{build.lower()}.vcf.gz"), tumour_type="BRCA", build=build)
+    report = annotate(AnnotateRequest.of(vcf=realdata(f"pcgr/current/T001-BRCA.{build.lower()}.vcf.gz"),
+                                         tumour_type="BRCA", build=build))
     assert _balanced(report) and report.document["qc"]["read"] == 196
     gap = next(g for g in report.not_assessed if g["gene"] == "PIK3CA" and g["kind"] == "small_variant")
     assert f"{position} A>G c.3140A>G codon 1047" in gap["reason"] and "PIK3CA-HOTSPOT-BREAST" in gap["rule_ids"]
@@ -58,19 +60,20 @@ def test_pcgr_t001_brca_pik3ca_h1047_codon_from_transcript_models(build: str, po
 
 
 def test_vcf2maf_grch38_output_maf() -> None:
-    report = annotate(maf=realdata("vcf2maf/test_b38_output.maf"))
+    report = annotate(AnnotateRequest.of(maf=realdata("vcf2maf/test_b38_output.maf")))
     assert report.document["sample"]["genome_build"] == "GRCh38" and _balanced(report)
 
 
 def test_oncokb_annotator_example_maf() -> None:
-    reports = annotate_samples(maf=realdata("oncokb_annotator/example_maf.txt"))
+    reports = annotate_samples(AnnotateRequest.of(maf=realdata("oncokb_annotator/example_maf.txt")))
     assert reports and all(_balanced(r) for r in reports)
     for report in reports:
         validate_document(report.document)
 
 
 def test_prostate_msk_2024_akt1_e17k_in_25_samples() -> None:
-    reports = annotate_samples(maf=realdata("prostate_msk_2024/data_mutations.txt"), tumour_type="PRAD")
+    reports = annotate_samples(AnnotateRequest.of(maf=realdata("prostate_msk_2024/data_mutations.txt"),
+                                                  tumour_type="PRAD"))
     with_e17k = {r.sample_id for r in reports for f in r.findings if f["rule_id"] == "AKT1-E17K-HPD"}
     print(f"prostate_msk_2024: {len(reports)} samples with mutations, AKT1 E17K in {len(with_e17k)}")
     assert len(with_e17k) == 25
@@ -80,7 +83,7 @@ def test_prostate_msk_2024_akt1_e17k_in_25_samples() -> None:
 def test_vcf2maf_strelka_vcf_braf_v600e_from_its_genomic_allele() -> None:
     # vcf2maf's caller VCFs carry no CSQ/ANN/BCSQ: the BRAF record is placed at c.1799T>A by the transcript models,
     # and 7:g.140453136A>T is the V600E allele of the knowledge file (§5.3), so the rule matches by position.
-    report = annotate(vcf=realdata("vcf2maf/test_strelka.vcf"), build="GRCh37", tumour_type="MEL")
+    report = annotate(AnnotateRequest.of(vcf=realdata("vcf2maf/test_strelka.vcf"), build="GRCh37", tumour_type="MEL"))
     assert report.sample_id == "TUMOR" and _balanced(report)
     qc = report.document["qc"]
     assert qc["skipped"] == {"not in a gene the rules need": 239} and qc["kept"] == 1
@@ -99,7 +102,7 @@ def _state(report, gene: str) -> str | None:
 
 def test_cnvkit_segments_bins_and_calls_of_one_sample_agree() -> None:
     """p2-9_2: the integer cn of .call.cns (CNVkit's threshold call) and our calls on the .cns log2 agree."""
-    calls = {suffix: annotate(cns=realdata(f"cnvkit/regression/p2-9_2.{suffix}"), build="GRCh37")
+    calls = {suffix: annotate(AnnotateRequest.of(cns=realdata(f"cnvkit/regression/p2-9_2.{suffix}"), build="GRCh37"))
              for suffix in ("call.cns", "cns", "cnr")}
     for report in calls.values():
         validate_document(report.document)
@@ -117,7 +120,7 @@ def test_cnvkit_segments_bins_and_calls_of_one_sample_agree() -> None:
     ("cl_seq.cns", set()),
 ])
 def test_cnvkit_real_segment_files(name: str, amplified: set[str]) -> None:
-    report = annotate(cns=realdata(f"cnvkit/{name}"))
+    report = annotate(AnnotateRequest.of(cns=realdata(f"cnvkit/{name}")))
     validate_document(report.document)
     assert report.document["sample"]["genome_build"] == "GRCh37" and _balanced(report)
     found = {g["gene"] for g in report.document["copy_number"]["genes"] if g["state"] == "amplification"}
@@ -128,16 +131,16 @@ def test_cnvkit_real_segment_files(name: str, amplified: set[str]) -> None:
 
 
 def test_cnvkit_amplicon_panel_counts_its_empty_segments() -> None:
-    report = annotate(cns=realdata("cnvkit/amplicon.cns"), build="GRCh37")
+    report = annotate(AnnotateRequest.of(cns=realdata("cnvkit/amplicon.cns"), build="GRCh37"))
     assert report.document["qc"]["skipped"] == {"empty segment (0 probes, end before start)": 8}
     assert _balanced(report)
-    bins = annotate(cns=realdata("cnvkit/amplicon.cnr"), build="GRCh37")
+    bins = annotate(AnnotateRequest.of(cns=realdata("cnvkit/amplicon.cnr"), build="GRCh37"))
     assert bins.document["qc"]["read"] == 1433 and _balanced(bins)
 
 
 @pytest.mark.parametrize(("name", "log10", "samples"), [("cw-tr-log2.seg", False, 41), ("acgh-log10.seg", True, 36)])
 def test_cnvkit_exported_seg_files(name: str, log10: bool, samples: int) -> None:
-    reports = annotate_samples(seg=realdata(f"cnvkit/{name}"), seg_log10=log10)
+    reports = annotate_samples(AnnotateRequest.of(seg=realdata(f"cnvkit/{name}"), seg_log10=log10))
     assert len(reports) == samples
     assert all(r.document["sample"]["genome_build"] == "GRCh37" and _balanced(r) for r in reports)
 
@@ -164,7 +167,7 @@ def test_tcga_seg_mdm2_amplified_tumours_at_default_threshold(study: str, expect
     from .conftest import REALDATA_FIGURES
 
     path = realdata(f"tcga_firehose_seg/{study}.segmented_scna_minus_germline_cnv_hg19.seg.gz")
-    reports = annotate_samples(seg=path)
+    reports = annotate_samples(AnnotateRequest.of(seg=path))
     tumours = [r for r in reports if 1 <= int(r.sample_id.split("-")[3][:2]) <= 9]
     amplified = [r for r in tumours if _state(r, "MDM2") == "amplification"]
     assert all(r.document["sample"]["genome_build"] == "GRCh37" for r in reports[:5])
@@ -178,7 +181,7 @@ def test_tcga_seg_mdm2_amplified_tumours_at_default_threshold(study: str, expect
 def test_prostate_msk_cna_matrix_mdm2_and_mdm4_amplified() -> None:
     from .conftest import REALDATA_FIGURES
 
-    reports = annotate_samples(cna=realdata("prostate_msk_2024/data_CNA.txt"), tumour_type="PRAD")
+    reports = annotate_samples(AnnotateRequest.of(cna=realdata("prostate_msk_2024/data_CNA.txt"), tumour_type="PRAD"))
     assert len(reports) == 2260
     mdm2 = sum(_state(r, "MDM2") == "amplification" for r in reports)
     mdm4 = sum(_state(r, "MDM4") == "amplification" for r in reports)

@@ -28,14 +28,11 @@ from hpdgenomics.cohort.sources import Plan, from_files, from_sample_sheet, from
 from hpdgenomics.cohort.summary import SampleSummary
 from hpdgenomics.cohort.tasks import RunContext, SampleTask, TaskFailure
 from hpdgenomics.errors import OptionError, OutputError
+from hpdgenomics.request import AnnotateRequest, CohortRequest, check_cohort_request
 
-PathLike = str | Path
 Progress = Callable[[int, int], None]
 REPORTS_DIR = "samples"
 COHORT_FILES = ("cohort.tsv", "cohort.json", "cohort.html", "hpdgenomics_mqc.tsv")
-# Cohorts write JSON only unless told otherwise: a tumour-board HTML page per sample is ~1 MB with its figures, and
-# thousands of them are rarely wanted (render single reports later with `hpdgenomics annotate`).
-DEFAULT_COHORT_FORMATS = ("json",)
 MAX_BATCH = 64
 
 
@@ -52,33 +49,14 @@ class CohortResult:
     rows: tuple[SampleSummary, ...] = field(repr=False, default=())
 
 
-def run_cohort(
-    *, out: PathLike, study_dir: PathLike | None = None, sample_sheet: PathLike | None = None,
-    maf: PathLike | None = None, seg: PathLike | None = None, cna: PathLike | None = None, sv: PathLike | None = None,
-    clinical: PathLike | None = None, build: str = "auto", tumour_type: str | None = None,
-    purity: float | None = None, ploidy: float | None = None, cn_thresholds: PathLike | None = None,
-    amplification_cn: float | None = None, seg_log10: bool = False, include_filtered: bool = False,
-    include_germline: bool = False, panel_size_mb: float | None = None, panel_bed: PathLike | None = None,
-    rules: Sequence[PathLike] = (), formats: Sequence[str] = DEFAULT_COHORT_FORMATS,
-    jobs: int = 1, dask_scheduler: str | None = None, force: bool = False, skip_missing: bool = False,
-    progress: Progress | None = None,
-) -> CohortResult:
+def run_cohort(request: CohortRequest, progress: Progress | None = None) -> CohortResult:
     """Annotate every sample of a cohort and write the per-sample reports and the cohort outputs.
 
-    Give exactly one source: ``study_dir`` (a cBioPortal study folder), ``sample_sheet`` (CSV/TSV of samples and
-    their files; ``clinical`` may add a clinical sheet), or multi-sample files (``maf``, ``seg``, ``cna``, ``sv``
-    with an optional ``clinical`` sheet).
-
-    Args:
-        out: output folder (see the module doc for its layout).
-        jobs: local worker processes for the per-sample work (1: in this process).
-        dask_scheduler: address of a running Dask scheduler to send the per-sample work to instead; the output
-            folder must be on a filesystem its workers share.
-        skip_missing: a study data file named by a meta file but missing is left out (with a note) instead of
-            being an error.
-        progress: called with (samples done, samples in total) as the work advances.
-        formats: per-sample report formats (json, tsv, html, md); cohort files are always written.
-        Other arguments are those of :func:`hpdgenomics.annotate`.
+    ``request`` names one source: ``study_dir`` (a cBioPortal study folder), ``sample_sheet`` (CSV/TSV of samples
+    and their files; a clinical input may add a clinical sheet), or multi-sample files in ``request.annotate``
+    (maf, seg, cna, sv with an optional clinical sheet); ``CohortRequest.of(study_dir=…, out=…, jobs=2)`` builds one
+    from flat option names (see :mod:`hpdgenomics.request`). The other annotate options apply to every sample.
+    ``progress`` is called with (samples done, samples in total) as the work advances.
 
     Raises:
         InputError: an input is unreadable or malformed (names the file and line).
@@ -86,43 +64,31 @@ def run_cohort(
         OutputError: outputs exist and ``force`` is not set, or the folder cannot be written.
     """
     from hpdgenomics.engine import load_rules
-    from hpdgenomics.report.writers import FORMATS
 
     started = time.monotonic()
-    given = {"study_dir": study_dir, "sample_sheet": sample_sheet,
-             "files": maf is not None or seg is not None or cna is not None or sv is not None}
-    if sum(bool(v) for v in given.values()) != 1:
-        raise OptionError("give one cohort source: --study-dir, --sample-sheet, or multi-sample files "
-                          "(--maf, --seg, --cna, --sv)")
-    if study_dir is not None and clinical is not None:
-        raise OptionError("--clinical does not go with --study-dir: the study's own clinical files are read")
-    unknown = [f for f in formats if f not in FORMATS]
-    if unknown or not formats:
-        raise OptionError(f"unknown report format(s) {', '.join(unknown) or '(none)'}; known: {', '.join(FORMATS)}")
-    ruleset = load_rules(rules)
-    options: dict[str, Any] = {
-        "build": build, "tumour_type": tumour_type, "purity": purity, "ploidy": ploidy,
-        "cn_thresholds": cn_thresholds, "amplification_cn": amplification_cn, "seg_log10": seg_log10,
-        "include_filtered": include_filtered, "include_germline": include_germline, "rules": tuple(rules),
-        "panel_size_mb": panel_size_mb, "panel_bed": panel_bed,
-        "keep_segments": "html" in formats,  # only the HTML figures draw genome-wide segments
-    }
-    if study_dir is not None:
-        plan = from_study(ruleset, options, study_dir, skip_missing=skip_missing)
-    elif sample_sheet is not None:
-        plan = from_sample_sheet(ruleset, options, sample_sheet, clinical=clinical)
+    check_cohort_request(request)
+    formats = request.formats
+    ruleset = load_rules(request.annotate.inputs.rules)
+    # only the HTML figures draw genome-wide segments
+    shared = request.annotate.with_options(keep_segments="html" in formats)
+    # the options every sample's own read starts from: no cohort-wide file (each source names its own)
+    base = shared.with_options(maf=None, seg=None, cna=None, sv=None, clinical=None)
+    if request.study_dir is not None:
+        plan = from_study(ruleset, base, request.study_dir, skip_missing=request.skip_missing)
+    elif request.sample_sheet is not None:
+        plan = from_sample_sheet(ruleset, base, request.sample_sheet, clinical=shared.inputs.clinical_path())
     else:
-        plan = from_files(ruleset, options, {"maf": maf, "seg": seg, "cna": cna, "sv": sv, "clinical": clinical})
-    out_dir = Path(out)
+        plan = from_files(ruleset, shared)
+    out_dir = Path(request.out)
     tasks = _with_stems(plan.tasks)
-    _check_outputs(out_dir, tasks, formats, force)
-    context = _context(ruleset, plan, formats, out_dir, options)
+    _check_outputs(out_dir, tasks, formats, request.force)
+    context = _context(ruleset, plan, formats, out_dir, base)
     try:
         (out_dir / REPORTS_DIR).mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise OutputError(f"cannot create the output folder {out_dir}: {exc.strerror or exc}") from exc
     plan.tasks = []  # the profiles go out batch by batch; nothing else holds them once sent
-    rows = _run(tasks, context, jobs, dask_scheduler, progress)
+    rows = _run(tasks, context, request.jobs, request.dask_scheduler, progress)
     files = write_cohort_files(out_dir, rows, context, plan)
     from hpdgenomics.cohort.tables import level_counts
 
@@ -158,16 +124,15 @@ def _check_outputs(out: Path, tasks: Sequence[SampleTask], formats: Sequence[str
                           + (f"; {len(existing) - 1} more" if len(existing) > 1 else ""))
 
 
-def _context(ruleset: Any, plan: Plan, formats: Sequence[str], out: Path, options: dict[str, Any]) -> RunContext:
+def _context(ruleset: Any, plan: Plan, formats: Sequence[str], out: Path, base: AnnotateRequest) -> RunContext:
     from hpdgenomics.report.build import generated_at
 
     hpd = {r.id: r.subject for r in ruleset.rules if r.category == "hpd_risk"}
     key_rules = frozenset(r.id for r in ruleset.rules if r.category == "hpd_risk" and r.key_event)
-    read_options = {k: v for k, v in options.items()}
     parameters = {**plan.parameters, "cohort": {"source": plan.source, "reports": REPORTS_DIR}}
     return RunContext(ruleset=ruleset, parameters=parameters, formats=tuple(formats), out_dir=str(out),
                       reports_dir=REPORTS_DIR, generated_at=generated_at(), hpd_rule_genes=hpd, key_rules=key_rules,
-                      read_options=read_options)
+                      request=base)
 
 
 def _batches(tasks: list[SampleTask], workers: int) -> Iterator[list[SampleTask]]:

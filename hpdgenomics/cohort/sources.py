@@ -7,7 +7,6 @@ matched are never dropped silently: they are counted in :attr:`Plan.notes`, whic
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,6 +27,7 @@ from hpdgenomics.cohort.tasks import SampleTask
 from hpdgenomics.engine.rules import RuleSet
 from hpdgenomics.model import AlterationKind, InputFile
 from hpdgenomics.readers.text import sha256_of
+from hpdgenomics.request import AnnotateRequest
 
 
 @dataclass
@@ -46,18 +46,20 @@ def _input(path: str | Path, kind: str) -> InputFile:
     return InputFile(str(path), kind, sha256_of(path))
 
 
-def from_files(ruleset: RuleSet, options: Mapping[str, Any], files: Mapping[str, Any]) -> Plan:
+def from_files(ruleset: RuleSet, request: AnnotateRequest) -> Plan:
     """Multi-sample files given directly (``--maf``, ``--seg``, ``--cna``, ``--sv``, ``--clinical``)."""
     from hpdgenomics.api import read_profiles
 
-    profiles, parameters = read_profiles(ruleset=ruleset, **files, **options)
+    profiles, parameters = read_profiles(ruleset, request)
     tasks = [SampleTask(i, p.sample.id, "", profile=p) for i, p in enumerate(profiles)]
     inputs = list(profiles[0].inputs) if profiles else []
-    names = ", ".join(Path(str(v)).name for v in files.values() if v is not None)
+    given = request.inputs
+    files = (given.maf, given.seg, given.cna, given.sv, given.clinical_path())
+    names = ", ".join(Path(str(v)).name for v in files if v is not None)
     return Plan(f"multi-sample files ({names})", names, tasks, parameters, inputs)
 
 
-def from_study(ruleset: RuleSet, options: Mapping[str, Any], folder: str | Path, *,
+def from_study(ruleset: RuleSet, request: AnnotateRequest, folder: str | Path, *,
                skip_missing: bool = False) -> Plan:
     """A cBioPortal study folder (see :mod:`hpdgenomics.cohort.study` and :mod:`hpdgenomics.cohort.panels`)."""
     from hpdgenomics.api import read_profiles
@@ -77,12 +79,11 @@ def from_study(ruleset: RuleSet, options: Mapping[str, Any], folder: str | Path,
         notes.append("the patient clinical sheet is not used: the study has no sample sheet to join it to")
     files: dict[str, Any] = {kind: study.files[kind].data for kind in ("maf", "sv") if kind in study.files}
     cn = study.copy_number
-    options = dict(options)
     if cn is not None:
         files[cn.kind] = cn.data
-        if cn.kind == "seg" and options.get("build", "auto") == "auto" and (cn.build or study.build):
-            options["build"] = cn.build or study.build  # segments need a build; the meta file names it
-    profiles, parameters = read_profiles(ruleset=ruleset, clinical=clinical, **files, **options)
+        if cn.kind == "seg" and request.build == "auto" and (cn.build or study.build):
+            files["build"] = cn.build or study.build  # segments need a build; the meta file names it
+    profiles, parameters = read_profiles(ruleset, request.with_options(clinical=clinical, **files))
     if clinical is not None:  # the study's own sample order; samples only the data files have come last
         rank = {sample: i for i, sample in enumerate(clinical.rows)}
         profiles = [p for _, p in sorted(enumerate(profiles), key=lambda item: (
@@ -144,7 +145,7 @@ def _panel_file(study: Study, panel: GenePanel) -> InputFile:
     return _input(study.folder / panel.source, "gene_panel")
 
 
-def from_sample_sheet(ruleset: RuleSet, options: Mapping[str, Any], path: str | Path,
+def from_sample_sheet(ruleset: RuleSet, request: AnnotateRequest, path: str | Path,
                       clinical: str | Path | None = None) -> Plan:
     """A sample sheet: files shared by several rows are read once here; each row's own files by its worker."""
     from hpdgenomics.api import read_profiles
@@ -166,8 +167,7 @@ def from_sample_sheet(ruleset: RuleSet, options: Mapping[str, Any], path: str | 
     inputs = list(extra)
     parameters: dict[str, Any] | None = None
     for (column, target), rows in sheet.shared_files().items():
-        read: dict[str, Any] = {**options, column: target}
-        profiles, parameters = read_profiles(ruleset=ruleset, clinical=merged, **read)
+        profiles, parameters = read_profiles(ruleset, request.with_options(clinical=merged, **{column: target}))
         shared[(column, target)] = {p.sample.id: p for p in profiles if p.sample.id in wanted}
         inputs.append(_input(target, column))
         others = len(profiles) - len(shared[(column, target)])

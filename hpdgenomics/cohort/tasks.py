@@ -36,6 +36,7 @@ from hpdgenomics.errors import (
 )
 from hpdgenomics.model import AlterationKind, InputFile, SampleProfile
 from hpdgenomics.readers.clinical import ClinicalSheet
+from hpdgenomics.request import AnnotateRequest
 
 
 @dataclass(frozen=True)
@@ -50,7 +51,7 @@ class RunContext:
     generated_at: str  # one timestamp for the whole run, whichever machine renders a report
     hpd_rule_genes: dict[str, str]  # hpd_risk rule id → gene
     key_rules: frozenset[str]
-    read_options: dict[str, Any] = field(default_factory=dict)  # for reading a sample sheet row's own files
+    request: AnnotateRequest = field(default_factory=AnnotateRequest)  # for reading a sample sheet row's own files
 
 
 @dataclass(frozen=True)
@@ -152,13 +153,12 @@ def _read_own(task: SampleTask, context: RunContext) -> tuple[SampleProfile, dic
     from hpdgenomics.api import read_profiles
 
     assert task.own_files is not None
-    options: dict[str, Any] = {**context.read_options, **task.own_files}
+    request = context.request.with_options(clinical=task.clinical, sample_id=task.sample_id, **task.own_files)
     shared_build = next((p.profile.sample.genome_build for p in task.parts
                          if p.profile is not None and p.profile.sample.genome_build), None)
-    if options.get("build", "auto") == "auto" and shared_build:
-        options["build"] = shared_build  # a CNVkit file's coordinates rarely tell the build; the shared MAF does
-    profiles, parameters = read_profiles(ruleset=context.ruleset, clinical=task.clinical, sample_id=task.sample_id,
-                                         **options)
+    if request.build == "auto" and shared_build:
+        request = request.with_options(build=shared_build)  # a CNVkit file's coordinates rarely tell the build
+    profiles, parameters = read_profiles(context.ruleset, request)
     chosen = [p for p in profiles if p.sample.id == task.sample_id]
     if len(chosen) != 1:
         sheet, line = task.where or (None, None)
