@@ -327,6 +327,67 @@ class _ProgressBar:
             self._bar.__exit__(None, None, None)
 
 
+def _pairs(values: tuple[str, ...], option: str) -> dict[str, str]:
+    """KEY=VALUE option values as a mapping (a value without '=' is a usage error)."""
+    pairs = {}
+    for value in values:
+        key, sep, column = value.partition("=")
+        if not sep or not key.strip() or not column.strip():
+            raise click.UsageError(f"{option} {value!r}: expected KEY=COLUMN")
+        pairs[key.strip()] = column.strip()
+    return pairs
+
+
+_FILE = click.Path(dir_okay=False, exists=True, path_type=Path)
+
+
+@cli.command("hpd-label")
+@click.option("--measurements", type=_FILE, help="Long-form table: patient_id, scan_date (ISO) and "
+              "sum_of_diameters_mm, or lesion_id + diameter_mm rows (summed per scan); optional new_lesion_organs, "
+              "response, unit, treatment_start, treatment_failure_date.")
+@click.option("--wide", type=_FILE, help="One row per patient with pre-baseline, baseline and first-evaluation sums "
+              "and dates (default columns: the Ferté TGR calculator's RECIST_BEFORE … SCANDATE_EVAL1).")
+@click.option("--wide-column", "wide_columns", multiple=True, metavar="KEY=COLUMN",
+              help="Column of a wide table for KEY (repeatable), e.g. baseline_sum=SLD0; see docs/outcomes.md.")
+@click.option("--sdtm-tr", type=_FILE, help="CDISC SDTM TR domain (target-lesion LDIAM in mm).")
+@click.option("--sdtm-tu", type=_FILE, help="SDTM TU domain (new lesions and their organs).")
+@click.option("--sdtm-rs", type=_FILE, help="SDTM RS domain (overall response per visit).")
+@click.option("--treatment", type=_FILE, help="Per-patient table: patient_id, treatment_start and optionally "
+              "treatment_failure_date (ISO dates).")
+@click.option("--definitions", type=_FILE, help="Another HPD definitions YAML (default: the bundled one).")
+@click.option("--pre-baseline", type=click.Choice(("previous", "earliest")), default="previous", show_default=True,
+              help="Which earlier scan is the pre-baseline: the one just before baseline, or the earliest.")
+@click.option("--first-eval-min-days", type=click.IntRange(1), default=1, show_default=True,
+              help="The first evaluation is the first scan at least this many days after treatment start.")
+@click.option("--min-interval-days", type=click.IntRange(1), default=1, show_default=True,
+              help="Shorter pre-baseline or on-treatment intervals make the growth rates not evaluable.")
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Output folder: hpd_labels.tsv, hpd_labels.json, hpd_labels.html.")
+@click.option("--force", is_flag=True, help="Overwrite existing outputs.")
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
+@_handle_errors
+def hpd_label(measurements: Path | None, wide: Path | None, wide_columns: tuple[str, ...], sdtm_tr: Path | None,
+              sdtm_tu: Path | None, sdtm_rs: Path | None, treatment: Path | None, definitions: Path | None,
+              pre_baseline: str, first_eval_min_days: int, min_interval_days: int, out_dir: Path, force: bool,
+              quiet: bool) -> None:
+    """Label hyperprogression from tumour measurements, by each published definition (never merged)."""
+    from hpdgenomics.outcomes import LabelOptions, run_hpd_label
+    from hpdgenomics.outcomes.timepoints import TimePointChoice
+
+    options = LabelOptions(
+        out_dir=out_dir, measurements=measurements, wide=wide, wide_columns=_pairs(wide_columns, "--wide-column"),
+        sdtm_tr=sdtm_tr, sdtm_tu=sdtm_tu, sdtm_rs=sdtm_rs, treatment=treatment, definitions=definitions,
+        time_points=TimePointChoice(pre_baseline, first_eval_min_days), min_interval_days=min_interval_days,
+        force=force,
+    )
+    result = run_hpd_label(options)
+    if not quiet:
+        for definition, counts in result.counts().items():
+            click.echo(f"{definition}: HPD {counts['HPD']}, no HPD {counts['no_HPD']}, not evaluable "
+                       f"{counts['not_evaluable']}", err=True)
+        click.echo(f"hpd-label: {len(result.patients)} patients; wrote {out_dir}", err=True)
+
+
 @cli.group()
 def rules() -> None:
     """Inspect and check rule files."""
