@@ -124,10 +124,12 @@ def parse_rule_file(path: Path, data: bytes | None = None, *, trusted: bool = Fa
     """
     import yaml  # imported here: only rule loading parses YAML
 
+    from hpdgenomics.readers.safe_yaml import load_yaml
+
     data = _read_bytes(path) if data is None else data
     try:
         # The safe loaders never construct Python objects from a rule file; libyaml's C one is ~10x faster.
-        document = yaml.load(data.decode("utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        document = load_yaml(data.decode("utf-8"), bundled=trusted)
     except UnicodeDecodeError as exc:
         raise RuleError(path, f"is not UTF-8 text ({exc.reason})") from exc
     except yaml.YAMLError as exc:

@@ -41,10 +41,10 @@ def knowledge_map_path() -> Path:
 
 def load_knowledge_map(path: Path | None = None) -> list[CurationEntry]:
     """Read the knowledge map; each entry needs rules or a ``left_out`` reason (not both)."""
-    import yaml
+    from hpdgenomics.readers.safe_yaml import load_yaml
 
     path = path or knowledge_map_path()
-    document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    document = load_yaml(path.read_text(encoding="utf-8"))
     if not isinstance(document, Mapping) or document.get("schema_version") != 1 or "entries" not in document:
         raise RuleError(path, "expected schema_version: 1 and a list of entries")
     entries = []

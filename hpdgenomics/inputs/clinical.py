@@ -13,6 +13,7 @@ from hpdgenomics.errors import InputError
 from hpdgenomics.genome import oncotree
 from hpdgenomics.model.biomarkers import ClinicalValues, Microsatellites, MsiStatus, TumourMutationalBurden
 from hpdgenomics.readers.clinical import CLINICAL_FIELDS, ClinicalSheet
+from hpdgenomics.readers.numbers import finite_number
 
 # The wording of MSI calls in common exports (MSK-IMPACT MSI_TYPE: Stable / Instable / Indeterminate).
 MSI_WORDS: dict[str, MsiStatus] = {
@@ -63,11 +64,7 @@ def clinical_for(sheet: ClinicalSheet, sample: str) -> SampleClinical | None:
 
 
 def _number(sheet: ClinicalSheet, name: str, value: str, line: int | None) -> float:
-    try:
-        return float(value)
-    except ValueError as exc:
-        raise InputError(sheet.path, f"{sheet.columns.get(name, name)} must be a number, found {value!r}",
-                         line=line) from exc
+    return finite_number(value, path=sheet.path, line=line, what=sheet.columns.get(name, name))
 
 
 def _positive(sheet: ClinicalSheet, name: str, value: str | None, line: int | None) -> float | None:

@@ -10,6 +10,16 @@ from pathlib import Path
 from hpdgenomics.errors import InputError
 
 GZIP_MAGIC = b"\x1f\x8b"
+# The longest line any reader accepts. Real lines are far shorter (a VEP-annotated VCF record of 100,000 samples is a
+# few MB); a file without newlines (/dev/zero, a gzip of NUL bytes) would otherwise be read whole into one string.
+MAX_LINE_CHARS = 64 * 1024 * 1024
+
+
+def line_too_long(path: str | Path, line: int) -> InputError:
+    """The error for a line longer than :data:`MAX_LINE_CHARS` (the same message for every reader)."""
+    limit = MAX_LINE_CHARS
+    return InputError(path, f"the line is longer than {limit:,} characters, the most a line may hold (is this a "
+                      "text file of the expected kind?)", line=line)
 
 
 def open_text(path: str | Path) -> _CheckedText:
@@ -48,13 +58,17 @@ class _CheckedText(io.TextIOBase):
         return line
 
     def readline(self, size: int | None = -1) -> str:  # type: ignore[override]
+        # Never more than one character past the limit, so that a file without newlines is refused, not read whole.
+        wanted = MAX_LINE_CHARS + 1 if size is None or size < 0 or size > MAX_LINE_CHARS else size
         try:
-            line = self._inner.readline() if size in (None, -1) else self._inner.readline(size)
+            line = self._inner.readline(wanted)
         except UnicodeDecodeError as exc:
             raise InputError(self._path, f"is not UTF-8 text ({exc.reason})", line=self._line + 1) from exc
         except (OSError, EOFError, gzip.BadGzipFile) as exc:
             raise InputError(self._path, f"compressed data is corrupt or truncated ({exc})",
                              line=self._line + 1) from exc
+        if len(line) > MAX_LINE_CHARS:
+            raise line_too_long(self._path, self._line + 1)
         if line:
             self._line += 1
             if self._line == 1 and line.startswith("\ufeff"):
@@ -104,6 +118,8 @@ def first_ragged_line(path: str | Path, header_line: int, columns: int, chunk_si
                 data = rest + chunk
                 cut = data.rfind(b"\n") + 1 if chunk else len(data)
                 block, rest = data[:cut], data[cut:]
+                if len(rest) > MAX_LINE_CHARS:
+                    raise line_too_long(path, number + block.count(b"\n") + 1)
                 lines = block.splitlines()
                 skip = min(len(lines), max(0, header_line - number))
                 body = lines[skip:]

@@ -22,6 +22,7 @@ import pandas as pd
 from hpdgenomics.errors import InputError, SampleSelectionError
 from hpdgenomics.genome.builds import SUPPORTED_BUILDS, contig_kind, contig_lengths, normalise_contig
 from hpdgenomics.model.qc import ReadTally
+from hpdgenomics.readers.numbers import refuse_infinite
 from hpdgenomics.readers.text import GZIP_MAGIC, first_ragged_line, open_text
 
 SKIP_UNKNOWN_CONTIG = "contig not in GRCh37/GRCh38 primary assembly"
@@ -352,6 +353,7 @@ def _finish(path: Path, fmt: str, frame: pd.DataFrame, comments: int, sample: st
             columns: dict[str, str], *, bins: bool) -> SegmentFile:
     if frame.empty:
         raise InputError(path, "the file has a header but no data rows")
+    refuse_infinite(path, frame, {name: columns[name] for name in ("log2", "cn", "marks", "weight") if name in columns})
     frame["sample"] = frame["sample"].astype(str)
     empty = frame["sample"] == ""
     if empty.any():

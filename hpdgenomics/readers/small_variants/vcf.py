@@ -21,6 +21,7 @@ from hpdgenomics.model.alterations import Origin, SmallVariant
 from hpdgenomics.model.qc import ReadTally, TmbCount
 from hpdgenomics.model.vocab import NON_SYNONYMOUS, class_of_so_terms
 from hpdgenomics.readers._htslib import captured_htslib_messages, summarise_messages
+from hpdgenomics.readers.numbers import checked_finite
 from hpdgenomics.readers.small_variants import annotations as ann
 from hpdgenomics.readers.small_variants import vcf_checks
 from hpdgenomics.readers.text import open_text
@@ -369,7 +370,7 @@ def _read_record(
         if alt in (".", "*"):
             continue
         allele_entries = ann.annotations_for_allele(entries, key, alt_index, record.POS, record.REF, record.ALT)
-        vaf, depth, alt_reads = _allele_depth(record, header, sample_index, alt_index, alt)
+        vaf, depth, alt_reads = _allele_depth(record, header, sample_index, alt_index, alt, where)
         chosen_per_gene = ann.choose_per_gene(allele_entries)
         if counts_for_tmb and tmb is not None and any(
                 class_of_so_terms(chosen.terms) in NON_SYNONYMOUS for chosen, _ in chosen_per_gene.values()):
@@ -441,7 +442,7 @@ def _unannotated_record(
     record: Any, chrom: str, where: str, filter_text: str, header: VcfHeader, sample_index: int | None
 ) -> UnannotatedRecord:
     kept = [(index, alt) for index, alt in enumerate(record.ALT) if alt not in (".", "*")]
-    reads = [_allele_depth(record, header, sample_index, index, alt) for index, alt in kept]
+    reads = [_allele_depth(record, header, sample_index, index, alt, where) for index, alt in kept]
     return UnannotatedRecord(
         chrom=chrom, pos=record.POS, ref=record.REF, alts=tuple(alt for _, alt in kept),
         filter=filter_text, vaf=tuple(r[0] for r in reads), depth=tuple(r[1] for r in reads),
@@ -450,7 +451,7 @@ def _unannotated_record(
 
 
 def _allele_depth(
-    record: Any, header: VcfHeader, sample: int | None, alt_index: int, alt: str
+    record: Any, header: VcfHeader, sample: int | None, alt_index: int, alt: str, where: str
 ) -> tuple[float | None, int | None, int | None]:
     """VAF, depth and alt reads of one ALT in the tumour sample: FORMAT AF, else AD, else Strelka tier-1 counts."""
     if sample is None:
@@ -462,7 +463,7 @@ def _allele_depth(
     if ad is not None and depth is None:
         counts = [int(x) for x in ad[sample] if x >= 0]
         depth = sum(counts) if counts else None
-    vaf = _float_value(record.format("AF"), sample, alt_index) if "AF" in keys else None
+    vaf = _float_value(record.format("AF"), sample, alt_index, header, where) if "AF" in keys else None
     if vaf is None and alt_reads is not None and ad is not None:
         total = sum(int(x) for x in ad[sample] if x >= 0)
         vaf = alt_reads / total if total else None
@@ -487,11 +488,15 @@ def _int_value(array: Any, row: int, column: int) -> int | None:
     return value if value >= 0 else None
 
 
-def _float_value(array: Any, row: int, column: int) -> float | None:
+def _float_value(array: Any, row: int, column: int, header: VcfHeader, where: str) -> float | None:
     try:
         value = float(array[row][column])
     except (TypeError, IndexError, ValueError):
         return None
+    if math.isinf(value):  # NaN is how cyvcf2 gives a missing '.'; an infinite fraction is a broken file
+        line = where.rsplit(":", 1)[-1]
+        checked_finite(value, value, path=header.path, line=int(line) if line.isdigit() and where.count(":") == 1
+                       else None, what=f"FORMAT AF ({where})")
     return None if math.isnan(value) or value < 0 else round(value, 6)
 
 
