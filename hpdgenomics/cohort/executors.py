@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import concurrent.futures
 import concurrent.futures.process
+import contextlib
 import multiprocessing
 import multiprocessing.context
+import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
+from hpdgenomics.cohort.lifeline import tie_to_parent
 from hpdgenomics.cohort.summary import SampleSummary
 from hpdgenomics.cohort.tasks import RunContext, SampleTask, TaskFailure, run_batch
 from hpdgenomics.errors import HpdError, OptionError
@@ -48,10 +51,15 @@ def _processes(batches: Iterable[Sequence[SampleTask]], context: RunContext, job
     # Worker processes start from a fork server (or are spawned): a script calling run_cohort with jobs > 1 needs
     # the usual `if __name__ == "__main__":` guard, as with any multiprocessing code.
     try:
-        with concurrent.futures.ProcessPoolExecutor(max_workers=jobs, mp_context=_start_method()) as pool:
-            yield from _windowed(batches, lambda batch: pool.submit(run_batch, batch, context), jobs,
-                                 lambda pending: concurrent.futures.wait(
-                                     pending, return_when=concurrent.futures.FIRST_COMPLETED)[0])
+        with concurrent.futures.ProcessPoolExecutor(max_workers=jobs, mp_context=_start_method(),
+                                                    initializer=tie_to_parent, initargs=(os.getpid(),)) as pool:
+            try:
+                yield from _windowed(batches, lambda batch: pool.submit(run_batch, batch, context), jobs,
+                                     lambda pending: concurrent.futures.wait(
+                                         pending, return_when=concurrent.futures.FIRST_COMPLETED)[0])
+            except BaseException:  # Ctrl-C, an error in a sample, or the caller closing us: stop the workers now
+                _stop_workers(pool)
+                raise
     except concurrent.futures.process.BrokenProcessPool as exc:
         raise HpdError(f"a worker process stopped abruptly ({exc}); it may have run out of memory: rerun with "
                        "fewer --jobs") from exc
@@ -63,8 +71,23 @@ def _start_method() -> multiprocessing.context.BaseContext:
     if "forkserver" not in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("spawn")  # Windows
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["hpdgenomics.cohort.tasks", "hpdgenomics.api", "hpdgenomics.report.writers"])
+    # lifeline first: the fork server then dies with this process (and its workers with it)
+    context.set_forkserver_preload(["hpdgenomics.cohort._forkserver", "hpdgenomics.cohort.tasks", "hpdgenomics.api",
+                                    "hpdgenomics.report.writers"])
     return context
+
+
+def _stop_workers(pool: concurrent.futures.ProcessPoolExecutor) -> None:
+    """Cancel what has not started and end the workers (they ignore Ctrl-C, so that only this process reports it;
+    a batch in progress is abandoned: its reports go to the staging folder, which is removed)."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())  # no public API lists a pool's workers
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            process.terminate()
+    for process in processes:
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            process.join(timeout=5)
 
 
 def _dask(batches: Iterable[Sequence[SampleTask]], context: RunContext, address: str) -> Iterator[Results]:

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from hpdgenomics.cohort.executors import run_batches
+from hpdgenomics.cohort.outdir import staged
 from hpdgenomics.cohort.sources import Plan, from_files, from_sample_sheet, from_study
 from hpdgenomics.cohort.summary import SampleSummary
 from hpdgenomics.cohort.tasks import RunContext, SampleTask, TaskFailure
@@ -49,6 +50,7 @@ class CohortResult:
     rows: tuple[SampleSummary, ...] = field(repr=False, default=())
 
 
+@staged(REPORTS_DIR, COHORT_FILES)  # one run at a time per folder; the whole output replaced at the end or not at all
 def run_cohort(request: CohortRequest, progress: Progress | None = None) -> CohortResult:
     """Annotate every sample of a cohort and write the per-sample reports and the cohort outputs.
 

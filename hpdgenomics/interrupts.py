@@ -1,0 +1,39 @@
+"""Ctrl-C held back while outputs are being put in place, so that a run is either complete or not done at all."""
+
+from __future__ import annotations
+
+import signal
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+_held: list[int] = []
+
+
+@contextmanager
+def interrupts_held() -> Iterator[None]:
+    """Within the block, SIGINT and SIGTERM are noted instead of acted on; the block always finishes.
+
+    After it, a noted SIGTERM is acted on again (raised as the signal's default action would end the process) and a
+    noted Ctrl-C is dropped: the outputs are complete by then, so the run ends as a success. Outside the main thread
+    (where Python cannot set handlers) the block runs unprotected.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    noted: list[int] = []
+    previous = {sig: signal.signal(sig, lambda number, _frame: noted.append(number))
+                for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        _held.extend(noted)
+    if signal.SIGTERM in noted:
+        signal.raise_signal(signal.SIGTERM)
+
+
+def interrupt_was_held() -> bool:
+    """Whether a Ctrl-C arrived (and was held back) while outputs were being put in place in this process."""
+    return signal.SIGINT in _held
