@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import signal
 import sys
 import traceback
 from collections.abc import Callable, Iterator, Sequence
@@ -22,11 +23,15 @@ from hpdgenomics.engine.loader import load_rules, parse_rule_file
 from hpdgenomics.engine.rules import CATEGORIES, Rule
 from hpdgenomics.errors import HpdError, InputError, OptionError
 from hpdgenomics.report import FORMATS, SampleReport, write_reports
+from hpdgenomics.report.outlock import OutputLock
+from hpdgenomics.report.terminal import terminal_safe
 from hpdgenomics.report.writers import DEFAULT_FORMATS
 from hpdgenomics.request import AnnotateRequest
 
 EXIT_INPUT_ERROR = 1
 EXIT_INTERNAL_ERROR = 3
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report it
+INTERRUPTED = "interrupted; no report was written (the output folder is as it was before the run)"
 # More samples than this in one annotate run is a cohort: a report set per sample needs --all-samples.
 MANY_SAMPLES = 20
 ISSUES_HINT = "this is a bug in hpdgenomics; please report it with the command line and the traceback above"
@@ -44,13 +49,13 @@ def _handle_errors(command: F) -> F:
         except OptionError as exc:
             raise click.UsageError(str(exc)) from exc
         except HpdError as exc:
-            click.echo(f"hpdgenomics: error: {exc}", err=True)
+            click.echo(terminal_safe(f"hpdgenomics: error: {exc}"), err=True)
             sys.exit(EXIT_INPUT_ERROR)
         except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort, SystemExit):
             raise
         except KeyboardInterrupt:
-            click.echo("hpdgenomics: interrupted; no report was written", err=True)
-            sys.exit(130)
+            click.echo(f"hpdgenomics: {INTERRUPTED}", err=True)
+            sys.exit(EXIT_INTERRUPTED)
         except Exception:
             traceback.print_exc(file=sys.stderr)
             click.echo(f"hpdgenomics: internal error: {ISSUES_HINT}", err=True)
@@ -146,6 +151,8 @@ def annotate(rule_files: tuple[Path, ...], out_dir: Path, formats: tuple[str, ..
     if not any(options.get(kind) for kind in ("vcf", "maf", "seg", "cns", "cna", "cnv_vcf", "sv")):
         raise click.UsageError("give an input: --vcf or --maf, and/or --seg, --cns, --cna or --cnv-vcf, and/or --sv")
     quiet, verbose = _verbosity(quiet)
+    # held until the command ends: a second run into this folder fails at once instead of overwriting this one's
+    click.get_current_context().with_resource(OutputLock(out_dir))
     given = {kind: options.get(kind) for kind in ("vcf", "maf", "seg", "cns", "cna", "cnv_vcf", "sv", "clinical")}
     with _input_hints(given):
         reports = api.annotate_samples(AnnotateRequest.from_options({**options, "rules": rule_files}))
@@ -158,6 +165,7 @@ def annotate(rule_files: tuple[Path, ...], out_dir: Path, formats: tuple[str, ..
             "sample), pick one sample with --sample, or give --all-samples to write them all")
     _warn_undetermined_build(reports)
     written = write_reports(reports, out_dir, formats=formats, force=force)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the reports are in place: a late Ctrl-C must not say otherwise
     if not quiet:
         _print_summary(reports, written, verbose=verbose)
 
@@ -190,9 +198,9 @@ def _warn_undetermined_build(reports: Sequence[SampleReport]) -> None:
     undetermined = [r for r in reports if _rests_on_undetermined_build(r)]
     for report in undetermined[:5]:
         basis = report.document["sample"].get("genome_build_basis") or "no build was given or detected"
-        click.echo(f"hpdgenomics: warning: {report.sample_id}: genome build not determined ({basis}); genomic "
-                   "positions were not used, so the result may miss what they would find: give --build GRCh37 or "
-                   "--build GRCh38", err=True)
+        click.echo(terminal_safe(f"hpdgenomics: warning: {report.sample_id}: genome build not determined ({basis}); "
+                                 "genomic positions were not used, so the result may miss what they would find: give "
+                                 "--build GRCh37 or --build GRCh38"), err=True)
     if len(undetermined) > 5:
         click.echo(f"hpdgenomics: warning: … and {len(undetermined) - 5} more samples with no genome build",
                    err=True)
@@ -215,16 +223,16 @@ def _print_summary(reports: Sequence[SampleReport], written: Sequence[Path], *, 
     for report in shown:
         findings = report.findings
         by_category = {c: sum(f["category"] == c for f in findings) for c in ("hpd_risk", "targetable")}
-        click.echo(
+        click.echo(terminal_safe(
             f"{report.sample_id}: hyperprogression risk {report.hpd_level.replace('_', ' ')}; "
             f"{len(findings)} finding(s) ({by_category['hpd_risk']} HPD-linked, {by_category['targetable']} "
-            f"targetable); {len(report.not_assessed)} not assessed",
+            f"targetable); {len(report.not_assessed)} not assessed"),
             err=True,
         )
         if verbose:
             for tally in (report.document.get("qc") or {}).get("files", ()):
                 for note in tally.get("notes", ()):
-                    click.echo(f"  note: {Path(str(tally.get('path'))).name}: {note}", err=True)
+                    click.echo(terminal_safe(f"  note: {Path(str(tally.get('path'))).name}: {note}"), err=True)
     if len(reports) > len(shown):
         click.echo(f"… and {len(reports) - len(shown)} more samples (-v lists them all)", err=True)
     folder = written[0].parent if written else "-"
@@ -293,16 +301,12 @@ def cohort(rule_files: tuple[Path, ...], out_dir: Path, quiet: bool, **options: 
         # The other options go into the request by their own names (hpdgenomics.request).
         with _input_hints({kind: options.get(kind) for kind in ("maf", "seg", "cna", "sv", "clinical")}):
             result = run_cohort(CohortRequest.of(out=out_dir, rules=rule_files, **options), progress=progress)
-    except KeyboardInterrupt:
-        click.echo("hpdgenomics: interrupted; the sample reports written so far stay, the cohort files were not "
-                   "written (rerun with --force)", err=True)
-        sys.exit(130)
     finally:
         if progress is not None:
             progress.close()
     if not quiet:
         for note in result.notes:
-            click.echo(f"note: {note}", err=True)
+            click.echo(terminal_safe(f"note: {note}"), err=True)
         levels = ", ".join(f"{level.replace('_', ' ')} {count:,}" for level, count in result.levels.items())
         click.echo(f"cohort: {result.samples:,} samples ({levels}) in {result.elapsed_seconds:.1f} s; wrote "
                    f"{result.out_dir}", err=True)
@@ -472,5 +476,9 @@ def rules_docs(rule_files: tuple[Path, ...], output: Path | None) -> None:
 
 
 def main() -> None:
-    """Console-script entry point."""
-    cli(prog_name="hpdgenomics")
+    """Console-script entry point (a Ctrl-C outside a command, while click parses, also ends cleanly)."""
+    try:
+        cli(prog_name="hpdgenomics")
+    except KeyboardInterrupt:
+        click.echo(f"hpdgenomics: {INTERRUPTED}", err=True)
+        sys.exit(EXIT_INTERRUPTED)

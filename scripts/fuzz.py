@@ -32,7 +32,8 @@ import warnings
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-PARSERS = ("vcf", "maf", "seg", "cnvkit", "cna", "vcf_cnv", "protein", "rules")
+PARSERS = ("vcf", "maf", "seg", "cnvkit", "cna", "vcf_cnv", "protein", "rules", "clinical", "fusion", "bed",
+           "thresholds")
 HANG_SECONDS = 120  # an input that takes longer than this is a crash (a hang)
 BATCH = 500  # examples per hypothesis run; runs repeat, each with a fresh random seed, until the time is up
 

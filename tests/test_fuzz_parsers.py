@@ -25,7 +25,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from hpdgenomics.errors import HpdError, RuleError
+from hpdgenomics.errors import HpdError, OptionError, RuleError
 from hpdgenomics.model.protein import ProteinChange, parse_protein_change
 
 from .conftest import REPO, TEST_DATA
@@ -55,6 +55,10 @@ SEEDS: dict[str, list[bytes]] = {
     "cna": _seeds("copy_number/cbioportal_matrix_msk_codes.txt", "copy_number/cna_long_duplicate_gene.txt",
                   "malformed/cna/accepted_*.txt"),
     "rules": [p.read_bytes() for p in sorted((REPO / "rules").glob("*.yaml"))],
+    "clinical": _seeds("clinical/*", "cohort/study_tiny/data_clinical_*.txt"),
+    "fusion": _seeds("fusions/*", "cohort/study_tiny/data_sv.txt"),
+    "bed": _seeds("panel/*.bed"),
+    "thresholds": _seeds("malformed/yaml/accepted_thresholds.yaml"),
 }
 PROTEIN_SEEDS = ["p.E17K", "E17K", "p.Glu17Lys", "p.(Glu17Lys)", "ENSP00000451828.1:p.Glu17Lys", "p.E17=",
                  "p.E17%3D", "p.R213*", "p.Arg213Ter", "p.K382Nfs*5", "p.Lys382AsnfsTer5", "p.E746_A750del",
@@ -227,21 +231,56 @@ def run_rules(path: Path) -> None:
     parse_rule_file(path)
 
 
+def run_clinical(path: Path) -> None:
+    from hpdgenomics.inputs.clinical import clinical_for
+    from hpdgenomics.readers.clinical import read_clinical
+
+    sheet = read_clinical(path)
+    _balanced([sheet.tally])
+    for identifier in sheet.rows:  # every value is checked where a sample's report uses it
+        clinical_for(sheet, identifier)
+
+
+def run_fusion(path: Path) -> None:
+    from hpdgenomics.readers.structural.fusions import read_structural_variants
+
+    read_structural_variants(path)
+
+
+def run_bed(path: Path) -> None:
+    from hpdgenomics.readers.bed import read_bed
+
+    read_bed(path)
+
+
+def run_thresholds(path: Path) -> None:
+    from hpdgenomics.copynumber.thresholds import load_thresholds
+
+    load_thresholds(path)
+
+
 RUNNERS: dict[str, tuple[Callable[[Path], None], str]] = {
     "vcf": (run_vcf, ".vcf"), "vcf_cnv": (run_vcf_cnv, ".vcf"), "maf": (run_maf, ".maf"), "seg": (run_seg, ".seg"),
     "cnvkit": (run_cnvkit, ".cns"), "cna": (run_cna, ".txt"), "rules": (run_rules, ".yaml"),
+    "clinical": (run_clinical, ".tsv"), "fusion": (run_fusion, ".txt"), "bed": (run_bed, ".bed"),
+    "thresholds": (run_thresholds, ".yaml"),
 }
+PLAIN_ONLY = ("rules", "thresholds")  # YAML files are read as they are, never decompressed
 
 
 def parses_or_refuses(kind: str, data: bytes, compression: str, workdir: Path | None = None) -> bool:
     """True when the input parsed, False when the parser raised its own error; anything else propagates."""
     runner, suffix = RUNNERS[kind]
-    if kind == "rules":
-        compression = "plain"  # rule files are read as they are
+    if kind in PLAIN_ONLY:
+        compression = "plain"
     path = write_input(data, compression, suffix, workdir)
     try:
         runner(path)
     except RuleError:
+        return False
+    except OptionError:  # a thresholds file is given as an option: its errors are usage errors
+        if kind != "thresholds":
+            raise
         return False
     except HpdError:
         if kind == "rules":
@@ -358,3 +397,14 @@ def test_most_seeds_parse() -> None:
     for kind, seeds in SEEDS.items():
         parsed = [parses_or_refuses(kind, data, "plain") for data in seeds]
         assert sum(parsed) > len(parsed) / 2, kind
+
+
+@pytest.mark.parametrize("kind", ["clinical", "fusion", "bed", "thresholds"])
+def test_more_readers_parse_or_raise_their_own_error(kind: str) -> None:
+    """The clinical sheet, fusion, BED and threshold readers (issue #18), a few dozen inputs each."""
+    @settings(PROFILE)
+    @given(file_bytes(kind))
+    def check(case: tuple[bytes, str]) -> None:
+        parses_or_refuses(kind, *case)
+
+    check()

@@ -10,6 +10,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from hpdgenomics.cohort.summary import SampleSummary
+from hpdgenomics.report.tsv import spreadsheet_safe
 
 LEVELS = ("high", "elevated", "none_detected", "not_assessable")
 COLUMNS = (
@@ -28,7 +29,8 @@ def _cell(value: Any) -> str:
         value = "; ".join(str(v) for v in value)
     elif isinstance(value, float):
         value = f"{value:g}"
-    return " ".join(str(value).split()) if any(c in str(value) for c in "\t\r\n") else str(value)
+    text = " ".join(str(value).split()) if any(c in str(value) for c in "\t\r\n") else str(value)
+    return text if isinstance(value, (int, float)) else spreadsheet_safe(text)
 
 
 def row_values(row: SampleSummary) -> tuple[Any, ...]:

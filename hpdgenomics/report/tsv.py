@@ -77,4 +77,21 @@ def _cell(value: Any) -> str:
     if value is None:
         return ""
     # Tabs and newlines inside a value would break the table; input-derived text can contain them.
-    return str(value).replace("\t", " ").replace("\r", " ").replace("\n", " ")
+    text = str(value).replace("\t", " ").replace("\r", " ").replace("\n", " ")
+    return text if isinstance(value, (int, float)) else spreadsheet_safe(text)
+
+
+FORMULA_STARTS = ("=", "+", "-", "@")
+
+
+def spreadsheet_safe(text: str) -> str:
+    """``text``, with a leading apostrophe when a spreadsheet would run it as a formula (it begins with ``=``,
+    ``+``, ``-`` or ``@``, the OWASP CSV-injection list) and it is not a plain number: ``-1.2`` and ``+3`` stay
+    as they are, ``=HYPERLINK(…)`` becomes ``'=HYPERLINK(…)``, which spreadsheets show as text."""
+    if not text.startswith(FORMULA_STARTS) or text == "-":
+        return text
+    try:
+        float(text)
+    except ValueError:
+        return "'" + text
+    return text
