@@ -110,7 +110,7 @@ def load_thresholds(path: str | Path | None, **global_overrides: Any) -> Thresho
     from hpdgenomics.readers.safe_yaml import load_yaml
 
     try:
-        data = load_yaml(Path(path).read_text(encoding="utf-8")) or {}
+        data = load_yaml(Path(path).read_bytes()) or {}
     except (OSError, yaml.YAMLError) as exc:
         raise OptionError(f"cannot read copy-number thresholds {path}: {exc}") from exc
     if not isinstance(data, dict) or not set(data) <= {"default", "genes"}:

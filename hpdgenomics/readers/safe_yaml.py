@@ -83,7 +83,7 @@ for _loader in (_PythonLoader, _FastLoader):
 
 def load_yaml(text: str | bytes, *, bundled: bool = False) -> Any:
     """Parse one YAML document safely (see the module doc); raises ``yaml.YAMLError`` (:class:`UnsafeYamlError`
-    for what is refused on purpose) and UnicodeDecodeError for bytes that are not UTF-8.
+    for what is refused on purpose, bytes that are not UTF-8 included).
 
     ``bundled``: a file shipped with the tool, parsed with libyaml (~10x faster; the same checks apply).
     """
@@ -91,7 +91,10 @@ def load_yaml(text: str | bytes, *, bundled: bool = False) -> Any:
     if size > MAX_YAML_BYTES:
         raise UnsafeYamlError(f"the YAML document is {size:,} bytes; at most {MAX_YAML_BYTES:,} are accepted")
     if isinstance(text, bytes):
-        text = text.decode("utf-8")
+        try:
+            text = text.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise UnsafeYamlError(f"the file is not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
     loader = (_FastLoader if bundled else _PythonLoader)(text)
     try:
         try:
