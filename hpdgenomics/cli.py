@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import signal
 import sys
 import traceback
 from collections.abc import Callable, Iterator, Sequence
@@ -22,6 +21,7 @@ from hpdgenomics._version import __version__
 from hpdgenomics.engine.loader import load_rules, parse_rule_file
 from hpdgenomics.engine.rules import CATEGORIES, Rule
 from hpdgenomics.errors import HpdError, InputError, OptionError
+from hpdgenomics.interrupts import interrupts_ignored
 from hpdgenomics.report import FORMATS, SampleReport, write_reports
 from hpdgenomics.report.outlock import OutputLock
 from hpdgenomics.report.terminal import terminal_safe
@@ -165,9 +165,9 @@ def annotate(rule_files: tuple[Path, ...], out_dir: Path, formats: tuple[str, ..
             "sample), pick one sample with --sample, or give --all-samples to write them all")
     _warn_undetermined_build(reports)
     written = write_reports(reports, out_dir, formats=formats, force=force)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the reports are in place: a late Ctrl-C must not say otherwise
     if not quiet:
-        _print_summary(reports, written, verbose=verbose)
+        with interrupts_ignored():  # the reports are in place: a late Ctrl-C must not report an interruption
+            _print_summary(reports, written, verbose=verbose)
 
 
 def _verbosity(quiet: bool) -> tuple[bool, bool]:
@@ -304,12 +304,13 @@ def cohort(rule_files: tuple[Path, ...], out_dir: Path, quiet: bool, **options: 
     finally:
         if progress is not None:
             progress.close()
-    if not quiet:
-        for note in result.notes:
-            click.echo(terminal_safe(f"note: {note}"), err=True)
-        levels = ", ".join(f"{level.replace('_', ' ')} {count:,}" for level, count in result.levels.items())
-        click.echo(f"cohort: {result.samples:,} samples ({levels}) in {result.elapsed_seconds:.1f} s; wrote "
-                   f"{result.out_dir}", err=True)
+    with interrupts_ignored():  # the outputs are in place: a late Ctrl-C must not report an interruption
+        if not quiet:
+            for note in result.notes:
+                click.echo(terminal_safe(f"note: {note}"), err=True)
+            levels = ", ".join(f"{level.replace('_', ' ')} {count:,}" for level, count in result.levels.items())
+            click.echo(f"cohort: {result.samples:,} samples ({levels}) in {result.elapsed_seconds:.1f} s; wrote "
+                       f"{result.out_dir}", err=True)
 
 
 class _ProgressBar:

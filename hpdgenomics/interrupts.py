@@ -34,6 +34,20 @@ def interrupts_held() -> Iterator[None]:
         signal.raise_signal(signal.SIGTERM)
 
 
+@contextmanager
+def interrupts_ignored() -> Iterator[None]:
+    """Ctrl-C ignored within the block (main thread only): for the few lines a run prints once its outputs are in
+    place, so that a late Ctrl-C cannot turn a complete run into a reported interruption."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 def interrupt_was_held() -> bool:
     """Whether a Ctrl-C arrived (and was held back) while outputs were being put in place in this process."""
     return signal.SIGINT in _held

@@ -40,18 +40,23 @@ def staged(reports_dir: str, cohort_files: tuple[str, ...]) -> Callable[[Callabl
         @functools.wraps(run)
         def wrapper(*args: Any, **kwargs: Any) -> R:
             out, force, call = _retarget(args, kwargs, run)
-            with OutputLock(out):
+            with OutputLock(out) as lock:
                 _remove_leftovers(out)
                 if not force:
                     _refuse_existing(out, reports_dir, cohort_files)
                 staging = _staging_folder(out)
                 try:
                     result = call(staging)
-                    with interrupts_held():
-                        _swap_in(staging, out, reports_dir, cohort_files, force)
-                finally:
+                except BaseException:
                     shutil.rmtree(staging, ignore_errors=True)
-            return _pointed_at(result, out)
+                    raise
+                with interrupts_held():  # from here on the run completes: a Ctrl-C waits (milliseconds)
+                    try:
+                        _swap_in(staging, out, reports_dir, cohort_files, force)
+                    finally:
+                        shutil.rmtree(staging, ignore_errors=True)
+                    lock.release()
+                    return _pointed_at(result, out)
 
         return wrapper
 

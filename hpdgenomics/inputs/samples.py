@@ -6,11 +6,12 @@ Rules decide nothing here: this module only says, for each sample, what the inpu
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from hpdgenomics.copynumber.absolute import check_purity_ploidy
-from hpdgenomics.errors import BuildMismatchError, OptionError, SampleSelectionError
+from hpdgenomics.errors import BuildMismatchError, InputError, OptionError, SampleSelectionError
 from hpdgenomics.inputs.clinical import SampleClinical, clinical_for
 from hpdgenomics.inputs.copy_number import (
     CopyNumberInput,
@@ -31,6 +32,7 @@ from hpdgenomics.model import (
     TumourMutationalBurden,
 )
 from hpdgenomics.readers.clinical import ClinicalSheet
+from hpdgenomics.readers.text import name_list
 
 
 @dataclass(frozen=True)
@@ -70,6 +72,7 @@ def attach_copy_number(
     else:
         targets = list(inputs)
         known = {t.sample_id for t in targets}
+        refuse_near_duplicate_ids(known, cn.samples, path)
         for extra in cn.samples:
             if extra not in known:
                 targets.append(SampleInputs(sample_id=extra, coverage=Coverage(
@@ -108,13 +111,34 @@ def attach_copy_number(
     return targets
 
 
+def refuse_near_duplicate_ids(known: Iterable[str], incoming: Iterable[str], path: Path) -> None:
+    """Sample ids are matched exactly between inputs; one that differs from an id of the other inputs only by case or
+    by surrounding spaces (``Tumour1`` / ``TUMOUR1`` / ``Tumour1 ``) is refused, naming both spellings: matched
+    exactly, one tumour would be split into half-assessed reports, and matching them loosely could join two tumours
+    that a lab told apart by case. (docs/input_rules.md)"""
+    by_key: dict[str, str] = {}
+    for name in known:
+        by_key.setdefault(_id_key(name), name)
+    exact = set(by_key.values()) | set(known)
+    for name in incoming:
+        other = by_key.get(_id_key(name))
+        if other is not None and name not in exact:
+            raise InputError(path, f"sample {name!r} differs from {other!r} of the other input(s) only by case or "
+                             "surrounding spaces; ids are matched exactly, so the one tumour would be split into two "
+                             "half-assessed reports: spell it the same way in every input")
+
+
+def _id_key(name: str) -> str:
+    return name.strip().casefold()
+
+
 def _one_sample(cn: CopyNumberInput, tumour: str, path: Path) -> str:
     """The copy-number sample that belongs to a one-tumour run: the same id, else the file's only sample."""
     if tumour in cn.samples:
         return tumour
     if len(cn.samples) == 1:
         return cn.samples[0]
-    shown = ", ".join(cn.samples[:10]) + (" …" if len(cn.samples) > 10 else "")
+    shown = name_list(cn.samples)
     raise SampleSelectionError(path, f"{len(cn.samples)} samples and none is {tumour!r}; choose one with --sample "
                                f"({shown})")
 
@@ -152,10 +176,11 @@ def attach_structural(inputs: list[SampleInputs], path: Path, sample: str | None
     if one_tumour and wanted not in found.samples and len(found.samples) <= 1:
         mapping = {wanted: next(iter(found.samples), None)}
     elif one_tumour and wanted not in found.samples:
-        shown = ", ".join(list(found.samples)[:10])
+        shown = name_list(list(found.samples))
         raise SampleSelectionError(path, f"{len(found.samples)} samples and none is {wanted!r} ({shown})")
     else:
         known = {t.sample_id for t in targets}
+        refuse_near_duplicate_ids(known, found.samples, path)
         targets += [SampleInputs(sample_id=s, coverage=Coverage(small_variant_basis=f"sample {s} has no row in the "
                     "small-variant input, so its small variants were not assessed")) for s in found.samples
                     if s not in known]

@@ -25,6 +25,7 @@ from hpdgenomics.readers.small_variants.vcf import (
     inspect_vcf,
     read_vcf,
 )
+from hpdgenomics.readers.text import first_empty_cell_line
 
 # Padding around gene spans when reading an indexed VCF by region: keeps splice-site and start/stop records whose
 # annotation reaches into the gene although the position lies just outside the transcript span.
@@ -221,7 +222,8 @@ def read_maf_input(
     inputs = []
     for barcode, maf_sample in result.samples.items():
         if not barcode:
-            raise InputError(path, "a row has an empty Tumor_Sample_Barcode")
+            raise InputError(path, "a row has an empty Tumor_Sample_Barcode",
+                             line=first_empty_cell_line(path, "Tumor_Sample_Barcode"))
         tallies = [maf_sample.tally] if maf_sample.tally is not None else []
         inputs.append(SampleInputs(sample_id=barcode, variants=maf_sample.variants, tallies=tallies,
                                    coverage=coverage, build=build, build_basis=basis, tmb_count=maf_sample.tmb))

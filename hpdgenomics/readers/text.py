@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import io
+from collections.abc import Sequence
 from pathlib import Path
 
 from hpdgenomics.errors import InputError
@@ -63,7 +64,8 @@ class _CheckedText(io.TextIOBase):
         try:
             line = self._inner.readline(wanted)
         except UnicodeDecodeError as exc:
-            raise InputError(self._path, f"is not UTF-8 text ({exc.reason})", line=self._line + 1) from exc
+            # The decoder works on 8 KB chunks, ahead of the line being returned: find the line from the bytes.
+            raise not_utf8(self._path, exc) from exc
         except (OSError, EOFError, gzip.BadGzipFile) as exc:
             raise InputError(self._path, f"compressed data is corrupt or truncated ({exc})",
                              line=self._line + 1) from exc
@@ -86,6 +88,69 @@ class _CheckedText(io.TextIOBase):
 
     def readable(self) -> bool:
         return True
+
+
+def not_utf8(path: str | Path, error: UnicodeDecodeError) -> InputError:
+    """The error for a file that is not UTF-8, naming the line of its first undecodable byte (pandas, pyarrow and
+    TextIOWrapper decode in blocks and cannot say which line it was)."""
+    line = first_undecodable_line(path)
+    return InputError(path, f"is not UTF-8 text ({error.reason}; a Latin-1 or Windows-1252 export? convert it "
+                      "with iconv -f latin1 -t utf-8)", line=line)
+
+
+def first_undecodable_line(path: str | Path, chunk_size: int = 1 << 20) -> int | None:
+    """The 1-based line holding the first byte that is not valid UTF-8, or None (valid, or unreadable)."""
+    import codecs
+
+    path = Path(path)
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    newlines = 0
+    try:
+        with path.open("rb") as probe:
+            magic = probe.read(2)
+        with gzip.open(path, "rb") if magic == GZIP_MAGIC else path.open("rb") as handle:
+            while True:
+                chunk = handle.read(chunk_size)
+                try:
+                    decoder.decode(chunk, final=not chunk)
+                except UnicodeDecodeError as exc:
+                    # exc.start counts from the bytes held back from the previous chunk (at most 3, none a newline)
+                    return newlines + chunk[: max(0, exc.start)].count(b"\n") + 1
+                if not chunk:
+                    return None
+                newlines += chunk.count(b"\n")
+    except (OSError, EOFError, gzip.BadGzipFile):
+        return None
+
+
+def first_empty_cell_line(path: str | Path, column: str) -> int | None:
+    """The 1-based line of the first data row whose ``column`` (by header name; ``#`` lines skipped) is empty."""
+    with open_text(path) as handle:
+        index = None
+        for number, line in enumerate(handle, start=1):
+            if index is None:
+                if line.startswith("#"):
+                    continue
+                names = [name.strip() for name in line.rstrip("\n").split("\t")]
+                if column not in names:
+                    return None
+                index = names.index(column)
+                continue
+            cells = line.rstrip("\n").split("\t")
+            if line.strip() and (len(cells) <= index or not cells[index].strip()):
+                return number
+    return None
+
+
+def name_list(names: Sequence[str], limit: int = 10) -> str:
+    """``names`` for an error message: the first ``limit`` quoted with repr, then how many more (a VCF of 100,000
+    samples made a 789 KB one-line message)."""
+    shown = ", ".join(repr(name) if _needs_quotes(name) else name for name in names[:limit])
+    return shown + (f" … and {len(names) - limit:,} more" if len(names) > limit else "")
+
+
+def _needs_quotes(name: str) -> bool:
+    return not name or name != name.strip() or not name.isprintable() or "," in name
 
 
 def sha256_of(path: str | Path, chunk_size: int = 1 << 20) -> str:

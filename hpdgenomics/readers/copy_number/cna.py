@@ -21,7 +21,7 @@ import pandas as pd
 from hpdgenomics.errors import InputError, SampleSelectionError
 from hpdgenomics.model.alterations import CopyNumberState
 from hpdgenomics.model.qc import ReadTally
-from hpdgenomics.readers.text import GZIP_MAGIC, first_ragged_line, open_text
+from hpdgenomics.readers.text import GZIP_MAGIC, first_ragged_line, not_utf8, open_text
 
 DISCRETE_STATES: dict[str, CopyNumberState] = {
     "-2": CopyNumberState.DEEP_DELETION,
@@ -124,7 +124,7 @@ def _read(path: Path, comments: int) -> pd.DataFrame:
     except (EOFError, OSError) as exc:
         raise InputError(path, f"compressed data is corrupt or truncated ({exc})") from exc
     except UnicodeDecodeError as exc:
-        raise InputError(path, f"is not UTF-8 text ({exc.reason})") from exc
+        raise not_utf8(path, exc) from exc
     except (pd.errors.ParserError, ValueError) as exc:  # ValueError: e.g. a header pandas reads differently
         raise InputError(path, f"not a tab-separated table: {exc}") from exc
     frame.columns = [c.strip() for c in frame.columns]

@@ -23,7 +23,7 @@ from hpdgenomics.errors import InputError, SampleSelectionError
 from hpdgenomics.genome.builds import SUPPORTED_BUILDS, contig_kind, contig_lengths, normalise_contig
 from hpdgenomics.model.qc import ReadTally
 from hpdgenomics.readers.numbers import refuse_infinite
-from hpdgenomics.readers.text import GZIP_MAGIC, first_ragged_line, open_text
+from hpdgenomics.readers.text import GZIP_MAGIC, first_ragged_line, not_utf8, open_text
 
 SKIP_UNKNOWN_CONTIG = "contig not in GRCh37/GRCh38 primary assembly"
 SKIP_NO_VALUE = "no log2 ratio or copy number (NA)"
@@ -180,7 +180,7 @@ def _read(path: Path, comments: int, columns: dict[str, str]) -> pd.DataFrame:
     except (EOFError, OSError) as exc:
         raise InputError(path, f"compressed data is corrupt or truncated ({exc})") from exc
     except UnicodeDecodeError as exc:
-        raise InputError(path, f"is not UTF-8 text ({exc.reason})") from exc
+        raise not_utf8(path, exc) from exc
     except (pd.errors.ParserError, ValueError) as exc:  # ValueError: e.g. a header pandas reads differently
         raise InputError(path, f"not a tab-separated table: {exc}") from exc
     frame = pd.DataFrame({ours: raw[theirs].fillna("").str.strip() for ours, theirs in columns.items()})

@@ -25,7 +25,7 @@ from hpdgenomics.model.alterations import Origin, SmallVariant
 from hpdgenomics.model.protein import parse_protein_change
 from hpdgenomics.model.qc import ReadTally, TmbCount
 from hpdgenomics.model.vocab import NON_SYNONYMOUS, class_of_maf_classification
-from hpdgenomics.readers.text import GZIP_MAGIC, first_ragged_line, open_text
+from hpdgenomics.readers.text import GZIP_MAGIC, first_ragged_line, name_list, not_utf8, open_text
 
 REQUIRED = ("Hugo_Symbol", "Tumor_Sample_Barcode", "Variant_Classification")
 OPTIONAL = (
@@ -108,7 +108,7 @@ def _read_carefully(
     samples_in_file = list(dict.fromkeys(frame["Tumor_Sample_Barcode"]))
     samples_in_file = [s for s in samples_in_file if s]
     if sample is not None and sample not in samples_in_file:
-        shown = ", ".join(samples_in_file[:10]) + (" …" if len(samples_in_file) > 10 else "")
+        shown = name_list(samples_in_file)
         raise SampleSelectionError(path, f"sample {sample!r} is not in Tumor_Sample_Barcode "
                                    f"({len(samples_in_file)} samples: {shown or 'none'})")
     protein_columns = [c for c in PROTEIN_COLUMNS if c in frame.columns]
@@ -257,6 +257,8 @@ def _read_frame(path: Path, comment_lines: int, columns: dict[str, str]) -> Any:
             keep_default_na=False, na_values=[], quoting=csv.QUOTE_NONE, compression=compression,
             skip_blank_lines=False, encoding="utf-8-sig", engine="c",
         )
+    except UnicodeDecodeError as exc:  # a ValueError too: before the generic message, which has no line
+        raise not_utf8(path, exc) from exc
     except (pd.errors.ParserError, ValueError, EOFError, OSError) as exc:
         raise InputError(path, f"cannot be read as a tab-separated MAF: {exc}") from exc
     frame.columns = [c.strip() for c in frame.columns]

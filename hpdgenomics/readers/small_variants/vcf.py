@@ -24,7 +24,7 @@ from hpdgenomics.readers._htslib import captured_htslib_messages, summarise_mess
 from hpdgenomics.readers.numbers import checked_finite
 from hpdgenomics.readers.small_variants import annotations as ann
 from hpdgenomics.readers.small_variants import vcf_checks
-from hpdgenomics.readers.text import open_text
+from hpdgenomics.readers.text import name_list, open_text
 
 SKIP_NO_ALT = "no ALT allele"
 SKIP_SYMBOLIC = "symbolic or breakend ALT (structural/copy-number record)"
@@ -147,7 +147,7 @@ def choose_tumour_sample(header: VcfHeader, requested: str | None, fallback_id: 
         if requested not in samples:
             if not samples and fallback_id is None:
                 return None
-            listed = ", ".join(samples) or "none (sites-only VCF)"
+            listed = name_list(samples) or "none (sites-only VCF)"
             raise SampleSelectionError(header.path, f"tumour sample {requested!r} is not in the VCF; samples: {listed}")
         return requested
     if not samples:
@@ -162,7 +162,7 @@ def choose_tumour_sample(header: VcfHeader, requested: str | None, fallback_id: 
     raise SampleSelectionError(
         header.path,
         f"the VCF has {len(samples)} samples and no ##tumor_sample= header; choose one with --tumour-sample: "
-        + ", ".join(samples),
+        + name_list(samples),
     )
 
 

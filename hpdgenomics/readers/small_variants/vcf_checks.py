@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from hpdgenomics.errors import BuildMismatchError, InputError
 from hpdgenomics.genome.builds import SUPPORTED_BUILDS, build_named_in_text, contig_lengths, normalise_contig
-from hpdgenomics.readers.text import GZIP_MAGIC, open_text
+from hpdgenomics.readers.text import GZIP_MAGIC, name_list, open_text
 
 if TYPE_CHECKING:
     from hpdgenomics.readers.small_variants.vcf import VcfHeader
@@ -184,7 +184,7 @@ class _Rules:
         if len(fields) == 1 and " " in line:
             return InputError, "the columns are separated by spaces: a VCF record must be tab-separated"
         if len(fields) != self.columns and not (self.columns == 9 and len(fields) == 8):
-            samples = f", FORMAT and {len(header.samples)} sample(s): {', '.join(header.samples)}" \
+            samples = f", FORMAT and {len(header.samples)} sample(s): {name_list(header.samples)}" \
                 if header.samples else ""
             return InputError, (f"{len(fields)} tab-separated columns, but the #CHROM line (line "
                                 f"{header.header_lines}) has {self.columns} (8 fixed columns{samples})")
