@@ -23,6 +23,7 @@ from hpdgenomics.readers.copy_number.segments import read_cnvkit, read_seg
 from hpdgenomics.readers.numbers import finite_number
 from hpdgenomics.readers.safe_yaml import MAX_EXPANDED_NODES, UnsafeYamlError, load_yaml
 from hpdgenomics.readers.small_variants.maf import read_maf
+from hpdgenomics.request import AnnotateRequest
 
 from .malformed_helpers import MALFORMED, expect_error
 
@@ -44,7 +45,7 @@ def test_cnvkit_log2_that_is_infinite_is_refused_with_the_line() -> None:
 
 def test_vcf_format_af_that_is_infinite_is_refused_with_the_line() -> None:
     path = MALFORMED / "vcf" / "infinite_format_af.vcf"
-    expect_error(lambda: api.annotate(vcf=path), InputError, path, 12, "FORMAT AF")
+    expect_error(lambda: api.annotate(AnnotateRequest.of(vcf=path)), InputError, path, 12, "FORMAT AF")
 
 
 @pytest.mark.parametrize(("name", "line", "column"), [
@@ -52,7 +53,7 @@ def test_vcf_format_af_that_is_infinite_is_refused_with_the_line() -> None:
 def test_clinical_numbers_that_are_not_finite_are_refused(name: str, line: int, column: str) -> None:
     path = MALFORMED / "clinical" / name
     seg = MALFORMED.parent / "copy_number" / "mdm2_cdk4_amp_two_samples.seg"
-    expect_error(lambda: api.annotate_samples(seg=seg, clinical=path), InputError, path, line,
+    expect_error(lambda: api.annotate_samples(AnnotateRequest.of(seg=seg, clinical=path)), InputError, path, line,
                  f"{column} must be a finite number")
     assert read_clinical(path)  # the sheet itself reads; the number is refused where it is used
 

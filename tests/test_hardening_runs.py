@@ -26,6 +26,7 @@ from hpdgenomics.errors import InputError, OutputError, SampleSelectionError
 from hpdgenomics.report.outlock import LOCK_NAME, OutputLock
 from hpdgenomics.report.terminal import terminal_safe
 from hpdgenomics.report.tsv import spreadsheet_safe
+from hpdgenomics.request import AnnotateRequest, CohortRequest
 
 from .conftest import TEST_DATA
 from .malformed_helpers import MALFORMED, expect_error
@@ -62,15 +63,15 @@ def test_a_second_annotate_into_a_locked_folder_fails_at_once_naming_the_first(t
 def test_a_second_cohort_into_a_locked_folder_fails_before_reading_anything(tmp_path: Path) -> None:
     out = tmp_path / "out"
     with OutputLock(out), pytest.raises(OutputError, match="is being written by another hpdgenomics run"):
-        run_cohort(study_dir=TINY, out=out)
+        run_cohort(CohortRequest.of(study_dir=TINY, out=out))
 
 
 def test_force_replaces_the_whole_previous_cohort_output(tmp_path: Path) -> None:
     out = tmp_path / "out"
-    run_cohort(study_dir=TINY, out=out)
+    run_cohort(CohortRequest.of(study_dir=TINY, out=out))
     assert len(list((out / "samples").iterdir())) == 5
     (out / "notes.txt").write_text("the user's own file\n")
-    run_cohort(maf=MAF, out=out, force=True)  # a cohort of two other samples
+    run_cohort(CohortRequest.of(maf=MAF, out=out, force=True))  # a cohort of two other samples
     listed = [line.split("\t")[0] for line in (out / "cohort.tsv").read_text().splitlines()[1:]]
     reports = sorted(p.name.removesuffix(".hpd.json") for p in (out / "samples").iterdir())
     assert reports == sorted(listed) and len(listed) == 2  # before: the 5 old reports stayed beside the 2 new
@@ -83,7 +84,7 @@ def test_a_failed_force_run_leaves_the_previous_output_as_it_was(tmp_path: Path,
     from hpdgenomics.cohort import run as run_module
 
     out = tmp_path / "out"
-    run_cohort(study_dir=TINY, out=out)
+    run_cohort(CohortRequest.of(study_dir=TINY, out=out))
     before = _files(out)
 
     def interrupted(*args: object, **kwargs: object) -> None:
@@ -91,10 +92,10 @@ def test_a_failed_force_run_leaves_the_previous_output_as_it_was(tmp_path: Path,
 
     monkeypatch.setattr(run_module, "write_cohort_files", interrupted)
     with pytest.raises(KeyboardInterrupt):
-        run_cohort(study_dir=TINY, out=out, force=True)
+        run_cohort(CohortRequest.of(study_dir=TINY, out=out, force=True))
     assert _files(out) == before and _hidden(out) == []
     with pytest.raises(KeyboardInterrupt):
-        run_cohort(study_dir=TINY, out=tmp_path / "new")
+        run_cohort(CohortRequest.of(study_dir=TINY, out=tmp_path / "new"))
     assert not (tmp_path / "new").exists()  # a new folder is removed again
 
 
@@ -102,15 +103,15 @@ def test_leftovers_of_a_killed_run_are_removed_by_the_next(tmp_path: Path) -> No
     out = tmp_path / "out"
     (out / ".hpdgenomics-staging-123-abc" / "samples").mkdir(parents=True)
     (out / ".hpdgenomics-staging-123-abc" / "samples" / "X.hpd.json").write_text("{}")
-    run_cohort(study_dir=TINY, out=out)
+    run_cohort(CohortRequest.of(study_dir=TINY, out=out))
     assert _hidden(out) == []
 
 
 def test_without_force_an_existing_cohort_output_is_refused_before_any_work(tmp_path: Path) -> None:
     out = tmp_path / "out"
-    run_cohort(study_dir=TINY, out=out)
+    run_cohort(CohortRequest.of(study_dir=TINY, out=out))
     with pytest.raises(OutputError, match=r"cohort.tsv already exists \(use --force to overwrite\); 8 more"):
-        run_cohort(maf=MAF, out=out)
+        run_cohort(CohortRequest.of(maf=MAF, out=out))
 
 
 # --- 7. interruptions and workers ----------------------------------------------------------------------------
@@ -266,12 +267,12 @@ def test_spreadsheet_formulas_are_neutralised_and_numbers_kept(text: str, safe: 
 def test_report_and_cohort_tsv_neutralise_a_formula_sample_id(tmp_path: Path) -> None:
     seg = tmp_path / "formula.seg"
     seg.write_text(SEG.read_text().replace("TUMOUR_A", "=1+1"))
-    report = next(r for r in api.annotate_samples(seg=seg) if r.sample_id == "=1+1")
+    report = next(r for r in api.annotate_samples(AnnotateRequest.of(seg=seg)) if r.sample_id == "=1+1")
     from hpdgenomics.report.tsv import render_tsv
 
     rows = render_tsv(report).splitlines()[1:]
     assert rows and all(row.startswith("'=1+1\t") for row in rows)
-    run_cohort(seg=seg, out=tmp_path / "cohort")
+    run_cohort(CohortRequest.of(seg=seg, out=tmp_path / "cohort"))
     cohort_rows = (tmp_path / "cohort" / "cohort.tsv").read_text().splitlines()[1:]
     assert any(row.startswith("'=1+1\t") for row in cohort_rows)
 
@@ -287,21 +288,21 @@ def test_terminal_safe_keeps_ordinary_text() -> None:
 @pytest.mark.parametrize(("path", "line"), [
     (MALFORMED / "maf" / "latin1_byte_line_51.maf", 51), (MALFORMED / "seg" / "latin1_byte_line_14.seg", 14)])
 def test_a_latin1_byte_is_reported_on_its_own_line(path: Path, line: int) -> None:
-    call = (lambda: api.annotate_samples(maf=path)) if path.suffix == ".maf" else (lambda: api.annotate_samples(
-        seg=path))
-    expect_error(call, InputError, path, line, "is not UTF-8 text")
+    kind = "maf" if path.suffix == ".maf" else "seg"
+    expect_error(lambda: api.annotate_samples(AnnotateRequest.of(**{kind: path})), InputError, path, line,
+                 "is not UTF-8 text")
 
 
 def test_an_empty_tumor_sample_barcode_is_refused_with_its_line() -> None:
     path = MALFORMED / "maf" / "empty_tumor_sample_barcode_line_8.maf"
-    expect_error(lambda: api.annotate_samples(maf=path), InputError, path, 8,
+    expect_error(lambda: api.annotate_samples(AnnotateRequest.of(maf=path)), InputError, path, 8,
                  "a row has an empty Tumor_Sample_Barcode")
 
 
 def test_sample_ids_that_differ_only_by_case_between_inputs_are_refused_naming_both(tmp_path: Path) -> None:
     seg = MALFORMED / "seg" / "ids_differ_by_case_from_gdc_maf.seg"
-    for call in (lambda: api.annotate_samples(maf=MAF, seg=seg),
-                 lambda: run_cohort(maf=MAF, seg=seg, out=tmp_path / "out")):
+    for call in (lambda: api.annotate_samples(AnnotateRequest.of(maf=MAF, seg=seg)),
+                 lambda: run_cohort(CohortRequest.of(maf=MAF, seg=seg, out=tmp_path / "out"))):
         error = expect_error(call, InputError, seg, None, "'tcga-05-4244-01a-01d-1105-08' differs from "
                              "'TCGA-05-4244-01A-01D-1105-08' of the other input(s) only by case or surrounding spaces")
         assert "spell it the same way" in error.detail
@@ -310,7 +311,7 @@ def test_sample_ids_that_differ_only_by_case_between_inputs_are_refused_naming_b
 def test_sample_ids_differing_by_a_trailing_space_are_one_sample(tmp_path: Path) -> None:
     seg = tmp_path / "spaces.seg"
     seg.write_text(SEG.read_text().replace("TUMOUR_A\t", "TUMOUR_A \t"))
-    assert sorted(r.sample_id for r in api.annotate_samples(seg=seg)) == ["TUMOUR_A", "TUMOUR_B"]
+    assert sorted(r.sample_id for r in api.annotate_samples(AnnotateRequest.of(seg=seg))) == ["TUMOUR_A", "TUMOUR_B"]
 
 
 def test_a_vcf_of_many_samples_is_named_with_a_count_not_listed_whole(tmp_path: Path) -> None:
