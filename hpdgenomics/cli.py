@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import signal
 import sys
 import traceback
 from collections.abc import Callable, Iterator, Sequence
@@ -31,6 +32,7 @@ from hpdgenomics.request import AnnotateRequest
 EXIT_INPUT_ERROR = 1
 EXIT_INTERNAL_ERROR = 3
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report it
+EXIT_TERMINATED = 143  # 128 + SIGTERM
 INTERRUPTED = "interrupted; no report was written (the output folder is as it was before the run)"
 # More samples than this in one annotate run is a cohort: a report set per sample needs --all-samples.
 MANY_SAMPLES = 20
@@ -476,8 +478,16 @@ def rules_docs(rule_files: tuple[Path, ...], output: Path | None) -> None:
         click.echo(f"wrote {output}", err=True)
 
 
+def _terminated(signum: int, frame: object) -> None:
+    """SIGTERM (kill, a batch scheduler's time limit) unwinds like an error: temporary files and staging folders are
+    removed and the lock released on the way out, so the outputs are as they were (or complete, when it came while
+    they were being put in place)."""
+    raise SystemExit(EXIT_TERMINATED)
+
+
 def main() -> None:
     """Console-script entry point (a Ctrl-C outside a command, while click parses, also ends cleanly)."""
+    signal.signal(signal.SIGTERM, _terminated)
     try:
         cli(prog_name="hpdgenomics")
     except KeyboardInterrupt:
