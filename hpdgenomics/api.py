@@ -85,6 +85,8 @@ def read_profiles(ruleset: RuleSet, request: AnnotateRequest) -> tuple[list[Samp
     inputs, selection, filters = request.inputs, request.selection, request.filters
     vcf, maf, sv, sample, sample_id = inputs.vcf, inputs.maf, inputs.sv, selection.sample, selection.sample_id
     requested_build, code = checked.build, checked.tumour_type
+    given = selection.tumour_type
+    code_note = oncotree.resolve(given).note if code is not None and given is not None else None
     cn = request.copy_number
     cn_options = CopyNumberOptions(purity=checked.purity, ploidy=checked.ploidy, seg_log10=cn.seg_log10,
                                    thresholds=checked.thresholds, keep_segments=cn.keep_segments)
@@ -136,7 +138,10 @@ def read_profiles(ruleset: RuleSet, request: AnnotateRequest) -> tuple[list[Samp
             settings = None
             if cn_kind is not None:
                 settings = replace(cn_options, purity=one.purity, ploidy=one.ploidy or cn_options.ploidy).to_dict()
-            profiles.append(build_profile(one, resolve_tumour_type(one, code), files, panel, settings))
+            profile = build_profile(one, resolve_tumour_type(one, code), files, panel, settings)
+            if code_note and profile.sample.tumour_type == code and profile.sample.tumour_type_note is None:
+                profile = replace(profile, sample=replace(profile.sample, tumour_type_note=code_note))
+            profiles.append(profile)
         return profiles, parameters
 
 

@@ -217,19 +217,16 @@ def check_request(request: AnnotateRequest) -> CheckedRequest:
 
 
 def check_tumour_type(tumour_type: str | None) -> str | None:
-    """Upper-case an OncoTree code and check it is known; an unknown code is an error with suggestions."""
+    """Today's OncoTree code for a command-line tumour type (a retired code is mapped, see
+    :func:`hpdgenomics.genome.oncotree.resolve`); an unknown code is an error with the closest codes suggested."""
     from hpdgenomics.genome import oncotree
 
     if tumour_type is None or not tumour_type.strip():
         return None
-    code = tumour_type.strip().upper()
-    if not oncotree.is_known(code):
-        hint = oncotree.suggest(code)
-        raise OptionError(
-            f"unknown OncoTree code {tumour_type!r}" + (f"; did you mean {', '.join(hint)}?" if hint else "")
-            + f" (tree release {oncotree.RELEASE})"
-        )
-    return code
+    lookup = oncotree.resolve(tumour_type)
+    if lookup.problem is not None:
+        raise OptionError(lookup.problem)
+    return lookup.code
 
 
 def requested_build_name(build: str) -> str | None:

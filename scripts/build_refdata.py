@@ -9,7 +9,8 @@ intervals, UCSC cytobands, and the GRCh37/GRCh38 assembly reports shipped by bio
 - ``contigs.<build>.tsv``    main chromosome lengths, RefSeq accessions and UCSC names (for build detection)
 
 plus ``liftover.GRCh37_to_GRCh38.tsv.gz``, the UCSC hg19→hg38 chain as ungapped aligned blocks between main
-chromosomes (each row: GRCh37 chrom, start, end; GRCh38 chrom, start, strand),
+chromosomes (each row: GRCh37 chrom, start, end; GRCh38 chrom, start, strand), the OncoTree tables
+(``oncotree.tsv``, ``oncotree_retired.tsv``: see ``build_oncotree.py``, which this script runs),
 
 and ``MANIFEST.json`` naming every source with its sha256 and every output with its sha256 and row count.
 Output is deterministic: rerunning on the same sources gives byte-identical files.
@@ -77,17 +78,28 @@ def build_all(src: Path, out: Path) -> dict[str, object]:
     outputs.append(write_gz(out / "liftover.GRCh37_to_GRCh38.tsv.gz",
                             ("chrom", "start", "end", "to_chrom", "to_start", "to_strand"),
                             read_chain(src / "chain" / "hg19ToHg38.over.chain.gz")))
+    oncotree_sources, oncotree_outputs = _oncotree(src / "oncotree", out)
     manifest = {
         "generator": "scripts/build_refdata.py",
         "description": "Reference tables bundled with hpdgenomics; coordinates are 0-based, half-open.",
         "sources": [
             {"path": path, "origin": origin, "licence": licence, "sha256": sha256(src / path)}
             for path, (origin, licence) in SOURCES.items()
-        ],
-        "outputs": outputs,
+        ] + oncotree_sources,
+        "outputs": outputs + oncotree_outputs,
     }
     (out / "MANIFEST.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
     return manifest
+
+
+def _oncotree(src: Path, out: Path) -> tuple[list[dict[str, object]], list[dict[str, object]]]:
+    """The OncoTree tables, written by ``build_oncotree.py`` (the script beside this one)."""
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("build_oncotree", Path(__file__).with_name("build_oncotree.py"))
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.build(src, out)  # type: ignore[no-any-return]
 
 
 def normalise_chrom(name: str) -> str | None:

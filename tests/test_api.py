@@ -25,12 +25,21 @@ def _genes(report, category: str) -> set[str]:
     return {f["gene"] for f in report.findings if f["category"] == category}
 
 
+def test_a_retired_code_on_the_command_line_is_read_as_todays_with_a_note() -> None:
+    report = annotate(vcf=VCF / "luad_mutect2_vep.vcf.gz", tumour_type="GBM")
+    assert report.document["sample"]["tumour_type"] == "GB"
+    assert "GBM is a retired OncoTree code (revoked by GB" in report.document["sample"]["tumour_type_note"]
+    with pytest.raises(OptionError, match=r"unknown OncoTree code 'LAUD'; did you mean LUAD"):
+        annotate(vcf=VCF / "luad_mutect2_vep.vcf.gz", tumour_type="LAUD")
+
+
 def test_luad_example_is_not_assessable_without_copy_number() -> None:
     report = annotate(AnnotateRequest.of(vcf=VCF / "luad_mutect2_vep.vcf.gz", tumour_type="LUAD"))
     validate_document(report.document)
     doc = report.document
     assert doc["sample"] == {"id": "TUMOR_LUAD1", "tumour_type": "LUAD", "tumour_type_name": "Lung Adenocarcinoma",
-                             "genome_build": "GRCh38", "genome_build_basis": "detected from ##contig lengths"}
+                             "genome_build": "GRCh38", "genome_build_basis": "detected from ##contig lengths",
+                             "tumour_type_note": None}
     # MDM2/MDM4 amplification is the key event and needs copy-number input: not assessed, so not assessable.
     assert report.hpd_level == "not_assessable"
     missing = {(g["gene"], g["kind"]) for g in report.not_assessed}

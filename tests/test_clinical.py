@@ -60,8 +60,6 @@ def test_patient_values_join_through_the_patient_id() -> None:
 
 @pytest.mark.parametrize(("name", "message", "line"), [
     ("conflicting_duplicate.tsv", "listed twice with different values (first on line 2)", 3),
-    ("non_numeric_tmb.tsv", "TMB_NONSYNONYMOUS must be a number, found 'high'", 2),
-    ("unknown_oncotree_code.tsv", "unknown OncoTree code 'LAUD'", 2),
 ])
 def test_bad_sheets_name_file_line_and_what_was_expected(name: str, message: str, line: int) -> None:
     sheet_path = CLINICAL / name
@@ -70,6 +68,34 @@ def test_bad_sheets_name_file_line_and_what_was_expected(name: str, message: str
         for sample in sheet.rows:
             clinical_for(sheet, sample)
     assert message in str(caught.value) and caught.value.line == line and name in str(caught.value)
+
+
+@pytest.mark.parametrize(("name", "field", "message"), [
+    ("non_numeric_tmb.tsv", "tmb", "non_numeric_tmb.tsv line 2: TMB_NONSYNONYMOUS must be a number, found 'high'; "
+     "TMB not assessed for this sample"),
+    ("unknown_oncotree_code.tsv", "tumour_type", "unknown OncoTree code 'LAUD'; did you mean LUAD"),
+])
+def test_an_unusable_value_is_not_assessed_for_that_sample(name: str, field: str, message: str) -> None:
+    sheet = read_clinical(CLINICAL / name)
+    one = clinical_for(sheet, "TUMOR_LUAD1")
+    assert one is not None and message in one.problems[field] and one.problems[field] in one.notes
+    assert getattr(one, field) is None
+
+
+def test_crc_style_sheet_with_one_inconclusive_msi_goes_on_for_the_others() -> None:
+    sheet = read_clinical(CLINICAL / "crc_unreadable_msi.txt")
+    calls = {sample: clinical_for(sheet, sample) for sample in sheet.rows}
+    statuses = {s: c.msi.status if c and c.msi else None for s, c in calls.items()}
+    assert statuses == {"P-0001-T01": MsiStatus.STABLE, "P-0002-T01": MsiStatus.MSI_HIGH,
+                        "P-0003-T01": MsiStatus.INDETERMINATE, "P-0004-T01": None, "P-0005-T01": MsiStatus.STABLE}
+    assert "no MSI call ('Inconclusive')" in calls["P-0003-T01"].problems["msi_status"]  # type: ignore[union-attr]
+    assert "'Pending' is not an MSI status" in calls["P-0004-T01"].problems["msi_status"]  # type: ignore[union-attr]
+    assert calls["P-0005-T01"].tumour_type == "GB"  # type: ignore[union-attr]  # retired GBM, with a note
+    assert "GBM is a retired OncoTree code" in (calls["P-0005-T01"].tumour_type_note or "")  # type: ignore[union-attr]
+    from hpdgenomics.inputs.clinical import sheet_problems
+    assert sheet_problems(sheet) == [
+        "crc_unreadable_msi.txt: 2 sample(s) with an unusable MSI_TYPE ('Inconclusive' ×1, 'Pending' ×1); MSI not "
+        "assessed for them, the other samples go on"]
 
 
 def test_identical_duplicate_rows_are_counted_not_fatal(tmp_path: Path) -> None:
@@ -85,7 +111,6 @@ def test_identical_duplicate_rows_are_counted_not_fatal(tmp_path: Path) -> None:
     ("SAMPLE_ID;TMB\nS1;3\n", "neither tab- nor comma-separated"),
     ("NAME\tTMB\nS1\t3\n", "no sample column"),
     ("SAMPLE_ID\tTMB\nS1\t3\t4\n", "expected 2 tab-separated fields"),
-    ("SAMPLE_ID\tMSI_TYPE\nS1\tmaybe\n", "is not an MSI status"),
     ("SAMPLE_ID\tTUMOR_PURITY\nS1\t250\n", "fraction (0-1] or a percentage"),
 ])
 def test_malformed_sheets(tmp_path: Path, text: str, message: str) -> None:
@@ -110,3 +135,16 @@ def test_random_rows_parse_or_raise_input_errors(tmp_path_factory: pytest.TempPa
             clinical_for(sheet, sample)
     except HpdError:
         pass
+
+
+def test_oncokb_annotator_example_clinical_file_runs_with_the_retired_gbm_mapped(tmp_path: Path) -> None:
+    """The OncoKB annotator's own example inputs still use GBM (now GB): mapped with a note, nothing aborts."""
+    from hpdgenomics.cohort import run_cohort
+
+    folder = realdata("oncokb_annotator/example_clinical.txt").parent
+    result = run_cohort(maf=folder / "example_maf.txt", sv=folder / "example_sv.txt",
+                        clinical=folder / "example_clinical.txt", out=tmp_path / "out")
+    assert result.samples >= 4
+    import json
+    gbm = json.loads((tmp_path / "out" / "samples" / "TCGA-06-0155-01.hpd.json").read_text())["sample"]
+    assert gbm["tumour_type"] == "GB" and "GBM is a retired OncoTree code" in gbm["tumour_type_note"]

@@ -66,9 +66,14 @@ def test_sheet_errors_name_the_line(name: str, message: str) -> None:
     assert caught.value.path == str(MALFORMED / name)
 
 
-def test_unknown_tumour_type_names_the_sheet_line(tmp_path: Path) -> None:
-    with pytest.raises(InputError, match=r"unknown_tumour_type.csv, line 3: unknown OncoTree code 'LIPOSARC'"):
-        run_cohort(CohortRequest.of(sample_sheet=MALFORMED / "unknown_tumour_type.csv", out=tmp_path / "out"))
+def test_unknown_tumour_type_is_not_assessed_for_that_sample_and_the_others_go_on(tmp_path: Path) -> None:
+    result = run_cohort(CohortRequest.of(sample_sheet=MALFORMED / "unknown_tumour_type.csv", out=tmp_path / "out"))
+    assert result.samples == 2
+    assert any("1 sample(s) with an unusable tumour_type ('LIPOSARC' ×1)" in note for note in result.notes)
+    typo = cohort_report(tmp_path / "out", "TUMOUR_B")["sample"]
+    assert typo["tumour_type"] is None
+    assert "unknown_tumour_type.csv line 3, tumour_type: unknown OncoTree code 'LIPOSARC'" in typo["tumour_type_note"]
+    assert cohort_report(tmp_path / "out", "TUMOUR_A")["sample"]["tumour_type"] == "DDLS"
 
 
 def test_empty_sheet_and_sheet_without_files(tmp_path: Path) -> None:

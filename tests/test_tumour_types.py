@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from hpdgenomics.engine import evaluate, load_rules
-from hpdgenomics.engine.tumour_types import Scope, lineage, scope_of
+from hpdgenomics.engine.policy import decide_hpd_risk
+from hpdgenomics.engine.tumour_types import Scope, condition, lineage, scope_of
 from hpdgenomics.model import (
     ConsequenceClass,
     Coverage,
@@ -35,9 +36,50 @@ BOTH = Coverage(small_variants=GeneScope.everything(), copy_number=GeneScope.eve
     (None, ["ALL"], [], Scope.APPLIES),
     (None, ["NSCLC"], [], Scope.CONDITIONAL),  # unknown tumour type: kept as conditional, never dropped
     (None, ["ALL"], ["NSCLC"], Scope.CONDITIONAL),
+    # An ancestor of the rule's type may or may not be it: conditional, for inclusions and exclusions alike.
+    ("LUNG", ["NSCLC"], [], Scope.CONDITIONAL),
+    ("LUNG", ["ALL"], ["NSCLC"], Scope.CONDITIONAL),  # never applied as if the lung tumour were known not NSCLC
+    ("NSCLC", ["LUAD"], [], Scope.CONDITIONAL),
+    ("BREAST", ["NSCLC"], [], Scope.OTHER_TUMOUR_TYPE),
+    ("BREAST", ["ALL"], ["NSCLC"], Scope.APPLIES),
+    ("MLUAD", ["LUAD"], [], Scope.APPLIES),
 ])
 def test_scope_with_oncotree_parents(tumour_type, include, exclude, scope) -> None:
     assert scope_of(tumour_type, include, exclude) is scope
+
+
+@pytest.mark.parametrize(("tumour_type", "include", "exclude", "words"), [
+    ("LUNG", ["NSCLC"], [], "LUNG may or may not be NSCLC: applies only if it is (give the subtype to decide)"),
+    ("LUNG", ["ALL"], ["NSCLC"], "LUNG may or may not be NSCLC: applies only if it is not (give the subtype"),
+    (None, ["HCC"], [], "tumour type not given; the rule covers HCC"),
+    (None, ["ALL"], ["NSCLC"], "tumour type not given; the rule covers every tumour type except NSCLC"),
+    ("LUAD", ["NSCLC"], [], None),
+])
+def test_condition_says_why_a_scope_is_conditional(tumour_type, include, exclude, words) -> None:
+    said = condition(tumour_type, include, exclude)
+    assert said == words if words is None else said is not None and said.startswith(words)
+
+
+def test_lung_egfr_l858r_no_exclusion_fires_and_tkis_stay_conditional() -> None:
+    """--tumour-type LUNG with EGFR L858R: the non-NSCLC rule does not raise the level, the EGFR TKIs are listed
+    conditional on the NSCLC subtype, and the STK11/KEAP1 rules are not dropped as out of scope."""
+    def variant(gene: str, change: str, consequence=ConsequenceClass.MISSENSE) -> SmallVariant:
+        return SmallVariant(gene=gene, chrom="7", pos=1, ref="T", alt="G", consequence_class=consequence,
+                            protein_change=change)
+    profile = _profile(variant("EGFR", "p.L858R"), variant("STK11", "p.Q37*", ConsequenceClass.NONSENSE),
+                       variant("KEAP1", "p.R470C"), tumour_type="LUNG")
+    evaluation = evaluate(profile, RULES)
+    by_rule = {f.rule.id: f for f in evaluation.findings}
+    non_nsclc = by_rule.get("EGFR-HPD-NON-NSCLC")
+    assert non_nsclc is None or non_nsclc.scope is Scope.CONDITIONAL
+    risk = decide_hpd_risk(evaluation, RULES, "LUNG")
+    assert all(r.role != "sets_level" for r in risk.reasons if r.rule_id == "EGFR-HPD-NON-NSCLC")
+    assert risk.level not in ("high", "elevated")
+    egfr = [f for f in evaluation.findings if f.rule.category == "targetable" and f.rule.subject == "EGFR"]
+    assert egfr and all(t.scope is Scope.CONDITIONAL for f in egfr for t in f.therapies if "NSCLC" in t.tumour_types)
+    assert not {"STK11", "KEAP1"} & {RULES.get(r).subject for r in evaluation.rules_out_of_scope  # type: ignore
+                                     if RULES.get(r) is not None}
+    assert {"STK11", "KEAP1"} <= {f.rule.subject for f in evaluation.findings}
 
 
 def test_lineage_reaches_the_tissue() -> None:

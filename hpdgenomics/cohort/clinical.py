@@ -11,8 +11,15 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from hpdgenomics.errors import InputError
+from hpdgenomics.inputs.clinical import sheet_problems
 from hpdgenomics.model import ReadTally
-from hpdgenomics.readers.clinical import MISSING, ClinicalSheet
+from hpdgenomics.readers.clinical import MISSING, ClinicalSheet, read_clinical
+
+
+def problems(sheet: ClinicalSheet | str | Path) -> list[str]:
+    """The cohort's QC lines for a clinical sheet's unusable values (one per field, with counts); each is also a
+    warning on the command line. The samples concerned have that field *not assessed*; the others go on."""
+    return sheet_problems(sheet if isinstance(sheet, ClinicalSheet) else read_clinical(sheet))
 
 
 def sheet_values(path: Path, values: Mapping[str, tuple[Mapping[str, str], int]]) -> ClinicalSheet | None:

@@ -56,7 +56,9 @@ def from_files(ruleset: RuleSet, request: AnnotateRequest) -> Plan:
     given = request.inputs
     files = (given.maf, given.seg, given.cna, given.sv, given.clinical_path())
     names = ", ".join(Path(str(v)).name for v in files if v is not None)
-    return Plan(f"multi-sample files ({names})", names, tasks, parameters, inputs)
+    clinical = given.clinical
+    notes = sheets.problems(clinical) if clinical is not None else []
+    return Plan(f"multi-sample files ({names})", names, tasks, parameters, inputs, notes)
 
 
 def from_study(ruleset: RuleSet, request: AnnotateRequest, folder: str | Path, *,
@@ -77,6 +79,8 @@ def from_study(ruleset: RuleSet, request: AnnotateRequest, folder: str | Path, *
             extra.append(_input(patients.data, "clinical_patient"))
     elif study.get("clinical_patient") is not None:
         notes.append("the patient clinical sheet is not used: the study has no sample sheet to join it to")
+    if clinical is not None:
+        notes += sheets.problems(clinical)
     files: dict[str, Any] = {kind: study.files[kind].data for kind in ("maf", "sv") if kind in study.files}
     cn = study.copy_number
     if cn is not None:
@@ -161,7 +165,7 @@ def from_sample_sheet(ruleset: RuleSet, request: AnnotateRequest, path: str | Pa
     extra = [_input(sheet.path, "sample_sheet")]
     if clinical is not None:
         merged = read_clinical(clinical) if values is None else sheets.overlay(read_clinical(clinical), values)
-    notes: list[str] = []
+    notes: list[str] = sheets.problems(merged) if merged is not None else []
     wanted = {row.sample for row in sheet.rows}
     shared: dict[tuple[str, Path], dict[str, Any]] = {}
     inputs = list(extra)

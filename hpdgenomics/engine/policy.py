@@ -7,8 +7,9 @@
 4. ``none_detected`` — otherwise: every key event was assessed and no strong or moderate finding was made.
 
 *Emerging* findings (case reports, unverified associations) are listed with the level but never raise it, and
-*conditional* findings (the rule is limited to tumour types and the sample's type was not given) are listed but
-do not set it either. Clinical risk factors are never mixed into this genomic level.
+*conditional* findings (the rule is limited to tumour types and the sample's type was not given, or is an OncoTree
+ancestor of the rule's type, such as LUNG for NSCLC) are listed but do not set it either. Clinical risk factors are
+never mixed into this genomic level.
 """
 
 from __future__ import annotations

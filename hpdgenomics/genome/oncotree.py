@@ -1,24 +1,82 @@
-"""OncoTree tumour types: code lookup, lineage (nearest ancestor first) and suggestions for mistyped codes.
+"""OncoTree tumour types: code lookup, lineage (nearest ancestor first), retired codes mapped to today's, and
+suggestions for mistyped codes.
 
-The bundled release is ``RELEASE`` (see ``data/ONCOTREE_PROVENANCE.md``). Rules scoped to ``NSCLC`` apply to
-``LUAD`` because ``NSCLC`` is among LUAD's ancestors.
+The bundled tree is ``RELEASE`` (see ``data/ONCOTREE_PROVENANCE.md``). Rules scoped to ``NSCLC`` apply to
+``LUAD`` because ``NSCLC`` is among LUAD's ancestors. A retired code (``GBM``, revoked by ``GB``) is read through
+:func:`resolve` as today's code with a note, so that an older clinical file does not stop a run.
 """
 
 from __future__ import annotations
 
 import difflib
+from dataclasses import dataclass
 from functools import lru_cache
 
 from hpdgenomics.genome._data import read_table
 
-RELEASE = "oncotree_2026_05_21"
+RELEASE = "oncotree_development @ b362db7 (2026-03-05)"
 ROOT = "TISSUE"
+_RELATION_WORDS = {"revocations": "revoked by", "history": "renamed", "precursors": "split or merged into"}
+
+
+@dataclass(frozen=True, slots=True)
+class CodeLookup:
+    """What a tumour-type code given in an input stands for today.
+
+    ``code`` is today's code (None when unknown or ambiguous); ``note`` says how a retired code was read;
+    ``candidates`` are today's codes an ambiguous retired code became, or close spellings of an unknown one.
+    """
+
+    given: str
+    code: str | None
+    note: str | None = None
+    candidates: tuple[str, ...] = ()
+
+    @property
+    def problem(self) -> str | None:
+        """Why the code cannot be used, in words (None when it can)."""
+        if self.code is not None:
+            return None
+        if self.note is not None:  # a retired code that became several
+            return self.note
+        hint = f"; did you mean {', '.join(self.candidates)}?" if self.candidates else ""
+        return f"unknown OncoTree code {self.given!r}{hint} (tree {RELEASE})"
 
 
 @lru_cache(maxsize=1)
 def _tree() -> dict[str, tuple[str, str]]:
     """Code → (parent, name)."""
     return {code: (parent, name) for code, parent, name in read_table("oncotree.tsv")}
+
+
+@lru_cache(maxsize=1)
+def _retired() -> dict[str, list[tuple[str, str, str]]]:
+    """Old code → [(today's code, relation, release)]."""
+    table: dict[str, list[tuple[str, str, str]]] = {}
+    for old, code, relation, release in read_table("oncotree_retired.tsv"):
+        table.setdefault(old, []).append((code, relation, release))
+    return table
+
+
+def resolve(given: str) -> CodeLookup:
+    """Today's code for ``given`` (any case): itself when current, the replacing code when retired (with a note),
+    else None with the closest codes (an ambiguous retired code lists what it became)."""
+    wanted = given.strip().upper()
+    if wanted in _tree():
+        return CodeLookup(given, wanted)
+    replaced = _retired().get(wanted, [])
+    targets = sorted({code for code, _, _ in replaced})
+    if len(targets) == 1:
+        code, relation, release = replaced[0]
+        if relation == "release_only":
+            why = f"{wanted} is a code of OncoTree {release} that today's tree does not have"
+        else:
+            why = f"{wanted} is a retired OncoTree code ({_RELATION_WORDS[relation]} {code} in {release})"
+        return CodeLookup(given, code, f"{why}; read as {code} ({name_of(code)})")
+    if targets:
+        return CodeLookup(given, None, f"{wanted} is a retired OncoTree code that became {' or '.join(targets)}; "
+                          "give one of them", tuple(targets))
+    return CodeLookup(given, None, None, tuple(suggest(wanted)))
 
 
 def is_known(code: str) -> bool:

@@ -27,6 +27,7 @@ from hpdgenomics.model import (
     CoverageGap,
     GeneScope,
     InputFile,
+    MsiStatus,
     Sample,
     SampleProfile,
     TumourMutationalBurden,
@@ -256,7 +257,7 @@ def build_profile(target: SampleInputs, tumour_type: str | None, files: list[Inp
         assessed.add("TMB")
     elif tmb_gap:
         gaps.append(CoverageGap("TMB", AlterationKind.BIOMARKER, tmb_gap))
-    if msi is not None and msi.status is not None:
+    if msi is not None and msi.status is not None and msi.status is not MsiStatus.INDETERMINATE:
         assessed.add("MSI")
     else:
         gaps.append(CoverageGap("MSI", AlterationKind.BIOMARKER, _msi_gap(target)))
@@ -267,7 +268,8 @@ def build_profile(target: SampleInputs, tumour_type: str | None, files: list[Inp
     if notes and target.tallies:
         target.tallies[0].notes.extend(notes)
     cn = target.copy_number
-    sample = Sample(id=target.sample_id, tumour_type=tumour_type, genome_build=target.build,
+    note = clinical.tumour_type_note if clinical is not None and clinical.tumour_type == tumour_type else None
+    sample = Sample(id=target.sample_id, tumour_type=tumour_type, tumour_type_note=note, genome_build=target.build,
                     genome_build_basis=target.build_basis, purity=target.purity, ploidy=target.ploidy)
     return SampleProfile(
         sample=sample, variants=tuple(target.variants), copy_number=cn.calls if cn else (),
@@ -287,6 +289,8 @@ def _tmb(target: SampleInputs, panel: PanelSize | None) -> tuple[TumourMutationa
     if panel is None:
         return None, ("no TMB in the inputs: give a clinical sheet with TMB, or --panel-size-mb / --panel-bed to "
                       "compute it from the small variants")
+    if clinical is not None and "tmb" in clinical.problems:
+        return None, clinical.problems["tmb"]
     if count is None:
         return None, ("TMB is computed from small variants, and this sample has no small-variant input (give TMB "
                       "in a clinical sheet)")
@@ -305,6 +309,8 @@ def _msi_gap(target: SampleInputs) -> str:
     clinical = target.clinical
     if clinical is None:
         return "no MSI status in the inputs (give a clinical sheet with MSI status)"
+    if "msi_status" in clinical.problems:
+        return clinical.problems["msi_status"]
     if clinical.msi is not None and clinical.msi.status is None:
         return ("the clinical sheet gives an MSI score but no status; score cut-offs differ between assays, so "
                 "hpdgenomics does not call MSI from a score")

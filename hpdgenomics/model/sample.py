@@ -19,8 +19,9 @@ class Sample:
     """The tumour sample a report is about."""
 
     id: str
-    tumour_type: str | None = None  # OncoTree code as given by the user
+    tumour_type: str | None = None  # today's OncoTree code (a retired code given by the user is mapped)
     genome_build: str | None = None  # "GRCh37" / "GRCh38", or None when it could not be told
     genome_build_basis: str | None = None  # how the build was decided, in words
     purity: float | None = None
     ploidy: float | None = None
+    tumour_type_note: str | None = None  # how a retired code was read, or why a sheet's code was not used

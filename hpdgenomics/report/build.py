@@ -11,10 +11,10 @@ from hpdgenomics._version import __version__
 from hpdgenomics.engine.clinical import ClinicalFactorStatus
 from hpdgenomics.engine.findings import Evaluation, Finding, NotAssessed, TherapyOption
 from hpdgenomics.engine.policy import HpdRisk
-from hpdgenomics.engine.rules import CATEGORIES, STRENGTH_ORDER, Evidence, RuleSet
-from hpdgenomics.engine.tumour_types import Scope
+from hpdgenomics.engine.rules import CATEGORIES, STRENGTH_ORDER, Evidence, RuleSet, Therapy
+from hpdgenomics.engine.tumour_types import ALL, Scope, condition
 from hpdgenomics.model.alterations import CopyNumberCall, Rearrangement, SmallVariant
-from hpdgenomics.model.biomarkers import Microsatellites, TumourMutationalBurden
+from hpdgenomics.model.biomarkers import Microsatellites, MsiStatus, TumourMutationalBurden
 from hpdgenomics.model.coverage import AlterationKind
 from hpdgenomics.model.profile import SampleProfile
 from hpdgenomics.report.document import DISCLAIMER, REPORT_SCHEMA_VERSION, SampleReport
@@ -66,6 +66,7 @@ def build_report(
             "tumour_type_name": context.pop("tumour_type_name", None),
             "genome_build": sample.genome_build,
             "genome_build_basis": context.pop("genome_build_basis", None),
+            "tumour_type_note": sample.tumour_type_note,
         },
         "hpd_risk": {
             "level": risk.level,
@@ -77,7 +78,7 @@ def build_report(
                 for r in risk.reasons
             ],
         },
-        "findings": [_finding(f) for f in sorted(evaluation.findings, key=_finding_order)],
+        "findings": [_finding(f, sample.tumour_type) for f in sorted(evaluation.findings, key=_finding_order)],
         "not_assessed": [_not_assessed(gap, ruleset) for gap in evaluation.not_assessed],
         "biomarkers": _biomarkers(profile, evaluation, ruleset),
         "clinical_factors": _clinical_factors(profile, evaluation.clinical_factors),
@@ -112,7 +113,7 @@ def _best_level(therapies: Iterable[TherapyOption]) -> int:
     return min((LEVEL_ORDER.index(t.level) for t in therapies if t.level in LEVEL_ORDER), default=len(LEVEL_ORDER))
 
 
-def _finding(finding: Finding) -> dict[str, Any]:
+def _finding(finding: Finding, tumour_type: str | None) -> dict[str, Any]:
     rule = finding.rule
     alteration = finding.alteration
     entry: dict[str, Any] = {
@@ -128,11 +129,13 @@ def _finding(finding: Finding) -> dict[str, Any]:
         "strength_reason": rule.strength_reason,
         "key_event": rule.key_event,
         "conditional": finding.conditional,
+        "scope_condition": condition(tumour_type, rule.tumour_types, rule.exclude_tumour_types),
         "tumour_types": list(rule.tumour_types),
         "exclude_tumour_types": list(rule.exclude_tumour_types),
         "interpretation": rule.interpretation,
         "evidence": [_evidence(e) for e in rule.evidence],
-        "therapies": [_therapy(t) for t in finding.therapies],
+        "therapies": [_therapy(t, rule_therapy, tumour_type)
+                      for t, rule_therapy in zip(finding.therapies, rule.therapies, strict=True)],
     }
     if isinstance(alteration, SmallVariant):
         entry["variant"] = _variant(alteration)
@@ -186,7 +189,9 @@ def _biomarkers(profile: SampleProfile, evaluation: Evaluation, ruleset: RuleSet
                                  "reason": reasons.get("MSI") or profile.coverage.basis(AlterationKind.BIOMARKER)}
     if msi is not None:
         msi_entry.update(score=msi.score, raw=msi.raw or None, source=msi.source)
-        if msi.status is not None:
+        if msi.status is MsiStatus.INDETERMINATE:
+            msi_entry["reason"] = reasons.get("MSI") or f"the assay gave no MSI call ({msi.raw or 'indeterminate'})"
+        elif msi.status is not None:
             msi_entry.update(status=msi.status.value, reason=None)
         else:
             msi_entry["reason"] = ("the input gives an MSI score but no status; score cut-offs differ between assays, "
@@ -267,14 +272,23 @@ def _evidence(e: Evidence) -> dict[str, Any]:
             "verification": e.verification}
 
 
-def _therapy(t: TherapyOption) -> dict[str, Any]:
+def _therapy(t: TherapyOption, rule_therapy: Therapy, tumour_type: str | None) -> dict[str, Any]:
+    """One therapy as it stands here; a conditional one says what the tumour must be for its level to hold."""
     here, elsewhere = LEVEL_WORDS.get(t.level, (t.level, t.level))
+    exclude = rule_therapy.exclude_tumour_types
+    if t.scope is Scope.CONDITIONAL:
+        if ALL in t.tumour_types:
+            here = f"{here} unless the tumour is {' or '.join(exclude)}"
+        else:
+            here = f"{here} if the tumour is {' or '.join(t.tumour_types)}"
+            here += f" and not {' or '.join(exclude)}" if exclude else ""
     return {
         "drugs": list(t.drugs),
         "level": t.level,
-        "evidence_category": here if t.scope is Scope.APPLIES else elsewhere,
+        "evidence_category": here if t.scope is not Scope.OTHER_TUMOUR_TYPE else elsewhere,
         "tumour_types": list(t.tumour_types),
         "tumour_type_match": t.scope.value,
+        "scope_condition": condition(tumour_type, t.tumour_types, exclude),
         "usable": t.usable,
         "note": t.note,
         "qualifiers": [{"gene": q.gene, "required_state": q.required_state, "status": q.status, "detail": q.detail}

@@ -30,7 +30,8 @@ LEVEL_POLICY = (
 )
 POLICY_NOTES = (
     "Emerging findings (single studies, case reports, unconfirmed associations) are listed but never raise the level.",
-    "Conditional findings (the rule is limited to tumour types and the sample's type was not given) do not set it.",
+    "Conditional findings (the rule is limited to tumour types and the sample's type was not given, or is broader "
+    "than the rule's, e.g. LUNG for a rule on NSCLC) do not set it.",
     "A gene the inputs did not cover is not assessed, never negative.",
     "Clinical risk factors are never mixed into this genomic level.",
 )
@@ -80,6 +81,7 @@ def _sample(document: Mapping[str, Any]) -> dict[str, Any]:
         "tumour_type": tumour,
         "build": str(sample.get("genome_build") or "not determined"),
         "build_basis": sample.get("genome_build_basis"),
+        "tumour_type_note": str(sample.get("tumour_type_note") or ""),
         "date": report_date(str(document.get("generated_at", ""))),
         "tool": f"{document['tool']['name']} {document['tool']['version']}",
     }

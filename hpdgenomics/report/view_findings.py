@@ -16,12 +16,12 @@ from hpdgenomics.report.formatting import fmt_log2, fmt_number, region, scope_wo
 ROLES = {
     "sets_level": "sets the level",
     "supporting": "listed; does not raise the level",
-    "conditional": "conditional: tumour type not given",
+    "conditional": "conditional; does not raise the level",
     "not_assessed": "not assessed",
 }
 MATCH_WORDS = {
     "applies": "this tumour type",
-    "conditional": "tumour type not given",
+    "conditional": "depends on the tumour type",
     "other_tumour_type": "other tumour type",
 }
 MATCH_ORDER = ("applies", "conditional", "other_tumour_type")
@@ -50,6 +50,7 @@ def finding_view(finding: Mapping[str, Any], document: Mapping[str, Any]) -> dic
         "strength_reason": finding.get("strength_reason") or "",
         "role": ROLES.get(roles.get(finding["rule_id"], ""), ""),
         "conditional": bool(finding.get("conditional")),
+        "condition": str(finding.get("scope_condition") or ""),
         "scope": scope_words(finding.get("tumour_types", ()), finding.get("exclude_tumour_types", ())),
         "interpretation": finding.get("interpretation") or "",
         "evidence": [evidence(e) for e in finding.get("evidence", ())],
@@ -249,7 +250,8 @@ def targetable_view(findings: Iterable[Mapping[str, Any]]) -> list[dict[str, Any
                     "level_css": "lvl-" + (level.lower() if level in LEVEL_ORDER else "other"),
                     "level_words": str(therapy.get("evidence_category") or ""),
                     "match": match,
-                    "match_words": MATCH_WORDS.get(match, match.replace("_", " ")),
+                    "match_words": str(therapy.get("scope_condition") or "")
+                    or MATCH_WORDS.get(match, match.replace("_", " ")),
                     "tumour_types": scope_words(therapy.get("tumour_types", ()), ()),
                     "usable": bool(therapy.get("usable", False)),
                     "drugs": [],
