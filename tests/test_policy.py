@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 
 from hpdgenomics.engine import decide_hpd_risk, evaluate, load_rules
+from hpdgenomics.engine.policy import RiskReason, summarise
 from hpdgenomics.model import (
     AlterationKind,
     ConsequenceClass,
@@ -66,7 +70,8 @@ def test_strong_beats_moderate_and_keeps_it_as_supporting() -> None:
 def test_emerging_findings_never_raise_the_level() -> None:
     risk, _ = level(snv("AKT1", "p.E17K"), snv("DNMT3A", "p.R882H"))
     assert risk.level == "none_detected"
-    assert {r.rule_id for r in risk.reasons} == {"AKT1-E17K-HPD", "DNMT3A-HPD"}
+    assert {r.rule_id for r in risk.reasons if r.role != "assessed"} == {"AKT1-E17K-HPD", "DNMT3A-HPD"}
+    assert {r.rule_id for r in risk.reasons if r.role == "assessed"} == {"MDM2-AMP-HPD", "MDM4-AMP-HPD"}
 
 
 def test_missing_copy_number_makes_it_not_assessable() -> None:
@@ -85,7 +90,7 @@ def test_a_gap_in_one_gene_is_not_negative() -> None:
 
 def test_finding_still_counts_when_key_events_are_unassessed() -> None:
     risk, _ = level(snv("EGFR", "p.L858R"), tumour_type="BLCA", coverage=SMALL_ONLY)
-    assert risk.level == "elevated" and "not assessed" in risk.summary
+    assert risk.level == "elevated" and "Not assessed: MDM2 amplification, MDM4 amplification." in risk.summary
 
 
 def test_conditional_findings_are_listed_but_do_not_set_the_level() -> None:
@@ -145,3 +150,37 @@ def test_resistance_mutation_cancels_first_generation_tki() -> None:
     by_drug = {t.drugs: t for t in finding.therapies}
     assert by_drug[("erlotinib",)].cancelled_by == ("p.T790M",) and not by_drug[("erlotinib",)].usable
     assert by_drug[("osimertinib",)].usable
+
+
+GOLDEN_REPORTS = sorted((Path(__file__).parent / "golden").glob("**/*.hpd.json"))
+
+
+@pytest.mark.parametrize("path", GOLDEN_REPORTS, ids=lambda p: p.parent.name + "/" + p.name)
+def test_every_golden_summary_is_generated_from_its_own_reasons(path: Path) -> None:
+    """The summary sentence says nothing its reasons list and hyperprogression gaps do not (issue 13)."""
+    risk = json.loads(path.read_text(encoding="utf-8"))
+    document = risk
+    risk = document["hpd_risk"]
+    reasons = [RiskReason(**r) for r in risk["reasons"]]
+    gaps = [g["alteration_class"] if g["alteration_class"].startswith(g["gene"]) else
+            f"{g['gene']} {g['alteration_class']}" for g in document["not_assessed"] if "hpd_risk" in g["categories"]]
+    assert risk["summary"] == summarise(risk["level"], reasons, gaps)
+    for reason in reasons:  # and every reason is named in it
+        if reason.role != "assessed" or risk["level"] == "none_detected":
+            assert f"{reason.gene} {reason.alteration}" in risk["summary"]
+
+
+def test_none_detected_never_claims_no_moderate_evidence_beside_a_conditional_moderate_finding() -> None:
+    risk, _ = level(amp("EGFR"), tumour_type=None)
+    assert risk.level == "none_detected"
+    assert any(r.role == "conditional" and r.strength == "moderate" for r in risk.reasons)
+    assert "strong or moderate" not in risk.summary
+    assert "EGFR amplification (copy number 14), moderate evidence, conditional on the tumour type" in risk.summary
+
+
+def test_copy_number_only_none_detected_names_the_small_variant_rules_not_assessed() -> None:
+    cn_only = Coverage(copy_number=GeneScope.everything(), copy_number_basis="test")
+    risk, _ = level(coverage=cn_only)
+    assert risk.level == "none_detected"
+    assert "assessed and not found: MDM2 amplification, MDM4 amplification" in risk.summary
+    assert "Not assessed for the other hyperprogression rules:" in risk.summary and "AKT1 p.E17K" in risk.summary

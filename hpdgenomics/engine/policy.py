@@ -14,6 +14,7 @@ never mixed into this genomic level.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from hpdgenomics.engine.evaluate import applicable_key_events
@@ -32,7 +33,7 @@ class RiskReason:
     gene: str
     alteration: str
     strength: str | None
-    role: str  # sets_level | supporting | conditional | not_assessed
+    role: str  # sets_level | supporting | conditional | not_assessed | assessed (a key event looked at, not found)
 
 
 @dataclass(frozen=True)
@@ -59,9 +60,15 @@ def decide_hpd_risk(evaluation: Evaluation, ruleset: RuleSet, tumour_type: str |
     reasons += [_reason(f, "supporting") for f in hpd if not f.conditional and f not in deciding]
     missing = _unassessed_key_events(evaluation, ruleset, tumour_type)
     reasons += missing
+    found = {f.rule.id for f in hpd}
+    reasons += [RiskReason(rule.id, rule.subject, rule.describe(), rule.strength, "assessed")
+                for rule in applicable_key_events(ruleset, tumour_type)
+                if rule.id not in found and rule.id not in {m.rule_id for m in missing}]
     if level is None:
         level = "not_assessable" if missing else "none_detected"
-    return HpdRisk(level=level, summary=_summary(level, deciding, missing), reasons=tuple(reasons))
+    gaps = [_gap_label(gap.gene, gap.alteration_class) for gap in evaluation.not_assessed
+            if any(rule is not None and rule.category == "hpd_risk" for rule in map(ruleset.get, gap.rule_ids))]
+    return HpdRisk(level=level, summary=summarise(level, reasons, gaps), reasons=tuple(reasons))
 
 
 def _reason(finding: Finding, role: str) -> RiskReason:
@@ -77,18 +84,47 @@ def _unassessed_key_events(evaluation: Evaluation, ruleset: RuleSet, tumour_type
     ]
 
 
-def _summary(level: str, deciding: list[Finding], missing: list[RiskReason]) -> str:
+def _gap_label(gene: str, alteration_class: str) -> str:
+    return alteration_class if alteration_class.startswith(gene) else f"{gene} {alteration_class}".strip()
+
+
+def summarise(level: str, reasons: Sequence[RiskReason], gaps: Sequence[str]) -> str:
+    """The summary sentence(s), built only from ``reasons`` and the hyperprogression rules' gaps (``gaps``: "GENE
+    alteration class" of each not-assessed part), so that it can never claim more than the reasons list: a report's
+    summary is checked against its own ``reasons`` and ``not_assessed`` (tests/test_policy.py, every golden report).
+    """
+    by_role: dict[str, list[RiskReason]] = {}
+    for reason in reasons:
+        by_role.setdefault(reason.role, []).append(reason)
+    sets, missing = by_role.get("sets_level", []), by_role.get("not_assessed", [])
+    listed = by_role.get("supporting", []) + by_role.get("conditional", [])
     if level in ("high", "elevated"):
-        shown = [f for f in deciding if LEVEL_BY_STRENGTH[f.rule.strength or ""] == level]
-        parts = [f"{f.rule.gene} {f.label}" for f in shown]
-        text = "; ".join(parts) + " — " + shown[0].rule.interpretation
-        if missing:
-            text += " (" + _missing_text(missing) + " not assessed)"
-        return text
-    if level == "not_assessable":
-        return f"{_missing_text(missing)} could not be assessed from the inputs, so absence of risk cannot be stated."
-    return "No hyperprogression-linked alteration with strong or moderate evidence was found; key events were assessed."
+        verb = "sets" if len(sets) == 1 else "set"
+        text = f"{_items(sets)} {verb} the level ({level})."
+    elif level == "not_assessable":
+        text = f"{_names(missing)} could not be assessed from the inputs, so absence of risk cannot be stated."
+    else:
+        assessed = by_role.get("assessed", [])
+        text = "No hyperprogression-linked finding sets the level" + (
+            f"; assessed and not found: {_names(assessed)}." if assessed else ".")
+    if listed:
+        text += f" Listed without raising the level: {_items(listed)}."
+    if missing and level != "not_assessable":
+        text += f" Not assessed: {_names(missing)}."
+    shown = [g for g in dict.fromkeys(gaps) if g not in {f"{m.gene} {m.alteration}" for m in missing}]
+    if shown:
+        more = f" and {len(shown) - 8} more" if len(shown) > 8 else ""
+        text += f" Not assessed for the other hyperprogression rules: {', '.join(shown[:8])}{more}."
+    elif level == "none_detected":
+        text += " Every hyperprogression rule's genes were covered by the inputs."
+    return text
 
 
-def _missing_text(missing: list[RiskReason]) -> str:
-    return ", ".join(f"{m.gene} {m.alteration}" for m in missing)
+def _items(reasons: Sequence[RiskReason]) -> str:
+    words = {"conditional": ", conditional on the tumour type"}
+    return "; ".join(f"{r.gene} {r.alteration}, {r.strength or 'unranked'} evidence{words.get(r.role, '')}"
+                     for r in reasons)
+
+
+def _names(reasons: Sequence[RiskReason]) -> str:
+    return ", ".join(f"{r.gene} {r.alteration}" for r in reasons)

@@ -12,12 +12,14 @@ from hpdgenomics.engine.clinical import ClinicalFactorStatus
 from hpdgenomics.engine.findings import Evaluation, Finding, NotAssessed, TherapyOption
 from hpdgenomics.engine.policy import HpdRisk
 from hpdgenomics.engine.rules import CATEGORIES, STRENGTH_ORDER, Evidence, RuleSet, Therapy
+from hpdgenomics.engine.tumour_context import figures_for
 from hpdgenomics.engine.tumour_types import ALL, Scope, condition
 from hpdgenomics.model.alterations import CopyNumberCall, Rearrangement, SmallVariant
 from hpdgenomics.model.biomarkers import Microsatellites, MsiStatus, TumourMutationalBurden
 from hpdgenomics.model.coverage import AlterationKind
 from hpdgenomics.model.profile import SampleProfile
 from hpdgenomics.report.document import DISCLAIMER, REPORT_SCHEMA_VERSION, SampleReport
+from hpdgenomics.report.numbers import count_entry
 
 # Evidence levels of therapies, most actionable first (OncoKB-style levels; R = resistance).
 LEVEL_ORDER = ("1", "2", "3A", "3B", "4", "not_leveled", "R1", "R2")
@@ -78,6 +80,12 @@ def build_report(
                 for r in risk.reasons
             ],
         },
+        "tumour_context": [
+            {"oncotree_code": c.oncotree_code, "measure": c.measure, "value": c.value, "population": c.population,
+             "citation": c.citation, "identifier": c.identifier or None, "knowledge_ref": c.knowledge_ref,
+             "verification": c.verification, "note": c.note}
+            for c in figures_for(sample.tumour_type)
+        ],
         "findings": [_finding(f, sample.tumour_type) for f in sorted(evaluation.findings, key=_finding_order)],
         "not_assessed": [_not_assessed(gap, ruleset) for gap in evaluation.not_assessed],
         "biomarkers": _biomarkers(profile, evaluation, ruleset),
@@ -269,7 +277,7 @@ def _copy_number_section(profile: SampleProfile) -> dict[str, Any]:
 
 def _evidence(e: Evidence) -> dict[str, Any]:
     return {"citation": e.citation, "pmid": e.pmid, "doi": e.doi, "url": e.url, "finding": e.finding,
-            "verification": e.verification}
+            "verification": e.verification, "count": count_entry(e.count)}
 
 
 def _therapy(t: TherapyOption, rule_therapy: Therapy, tumour_type: str | None) -> dict[str, Any]:

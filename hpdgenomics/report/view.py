@@ -35,8 +35,14 @@ POLICY_NOTES = (
     "A gene the inputs did not cover is not assessed, never negative.",
     "Clinical risk factors are never mixed into this genomic level.",
 )
+CONTEXT_MEASURES = {"hpd_incidence": "HPD incidence on ICI", "mdm2_mdm4_amplification": "MDM2/MDM4 amplification",
+                    "mdm2_amplification": "MDM2 amplification"}
 STATE_ORDER = {"amplification": 0, "deep_deletion": 1, "gain": 2, "loss": 3, "neutral": 4}
 DISCLAIMER_SHORT = "For research and clinical decision support; not a diagnosis."
+# Stated on every report: the knowledge base holds no intervention shown to prevent HPD (mTOR inhibition is a
+# hypothesis only, ../shared/knowledge/hpd_evidence.md, TSC1/TSC2 row, grade E5).
+NO_PREVENTION = ("No intervention has been shown to prevent hyperprogression; mTOR inhibition has been proposed "
+                 "(hypothesis only). Closer early imaging on ICI is a clinical choice, not a tested remedy.")
 
 
 
@@ -52,9 +58,12 @@ def build_view(document: Mapping[str, Any]) -> dict[str, Any]:
         "title": f"Hyperprogression screen — {document['sample']['id']}",
         "sample": _sample(document),
         "level": _level(document, gaps),
+        "lead": _lead(targetable),
+        "no_prevention": NO_PREVENTION,
         "glance": _glance(by_category, targetable, gaps, document),
         "hpd_findings": [finding_view(f, document) for f in by_category.get("hpd_risk", ())],
         "copy_number_events": events(document),
+        "tumour_context": [_context(c) for c in document.get("tumour_context", ())],
         "ici": ici_view(document, by_category, gaps),
         "targetable": targetable,
         "copy_number": _copy_number(document),
@@ -85,6 +94,32 @@ def _sample(document: Mapping[str, Any]) -> dict[str, Any]:
         "date": report_date(str(document.get("generated_at", ""))),
         "tool": f"{document['tool']['name']} {document['tool']['version']}",
     }
+
+
+def _context(figure: Mapping[str, Any]) -> dict[str, Any]:
+    code = str(figure.get("oncotree_code") or "")
+    verification = str(figure.get("verification") or "")
+    return {"where": "across tumour types" if code == "ALL" else code,
+            "measure": CONTEXT_MEASURES.get(str(figure.get("measure")), str(figure.get("measure"))),
+            "value": str(figure.get("value") or ""), "population": str(figure.get("population") or ""),
+            "citation": str(figure.get("citation") or ""), "identifier": str(figure.get("identifier") or ""),
+            "verification": verification.replace("_", " "), "unverified": verification != "verified",
+            "note": str(figure.get("note") or "")}
+
+
+def _lead(targetable: Sequence[Mapping[str, Any]]) -> list[dict[str, str]]:
+    """Level 1 targeted therapies for this tumour type (or conditional on its subtype), to head the report: for a
+    driver-positive tumour they, not ICI monotherapy, are the standard, and the HPD screen is context."""
+    lead = []
+    for group in targetable:
+        for option in group["options"]:
+            if option["level"] == "1" and option["usable"] and option["match"] in ("applies", "conditional"):
+                drugs = ", ".join(d["name"] for d in option["drugs"])
+                where = option["level_words"] or option["match_words"]
+                lead.append({"what": f"{group['gene']} {group['alteration']}", "drugs": drugs,
+                             "words": f"OncoKB level 1: {where}",
+                             "conditional": "yes" if option["match"] == "conditional" else ""})
+    return lead
 
 
 def _level(document: Mapping[str, Any], gaps: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
@@ -132,9 +167,10 @@ def _glance(by_category: Mapping[str, Sequence[Mapping[str, Any]]], targetable: 
     here = []
     for group in targetable:
         for option in group["options"]:
-            if option["usable"] and option["match"] == "applies":
+            if option["usable"] and option["match"] in ("applies", "conditional"):
                 drugs = ", ".join(d["name"] for d in option["drugs"])
-                here.append(f"{group['gene']} {group['alteration']}: {drugs} (level {option['level']})")
+                condition = "; conditional on the subtype" if option["match"] == "conditional" else ""
+                here.append(f"{group['gene']} {group['alteration']}: {drugs} (level {option['level']}{condition})")
     labels = [g["label"] for g in gaps]
     missing = ", ".join(labels[:8]) + (f" and {len(labels) - 8} more" if len(labels) > 8 else "")
     return [

@@ -12,12 +12,14 @@ from urllib.parse import quote
 
 from hpdgenomics.report.build import LEVEL_ORDER
 from hpdgenomics.report.formatting import fmt_log2, fmt_number, region, scope_words
+from hpdgenomics.report.numbers import count_sentence
 
 ROLES = {
     "sets_level": "sets the level",
     "supporting": "listed; does not raise the level",
     "conditional": "conditional; does not raise the level",
     "not_assessed": "not assessed",
+    "assessed": "key event assessed, not found",
 }
 MATCH_WORDS = {
     "applies": "this tumour type",
@@ -54,6 +56,7 @@ def finding_view(finding: Mapping[str, Any], document: Mapping[str, Any]) -> dic
         "scope": scope_words(finding.get("tumour_types", ()), finding.get("exclude_tumour_types", ())),
         "interpretation": finding.get("interpretation") or "",
         "evidence": [evidence(e) for e in finding.get("evidence", ())],
+        "numbers": [n for n in (count_sentence(e) for e in finding.get("evidence", ())) if n],
     }
 
 
