@@ -12,8 +12,9 @@ import yaml
 
 from hpdgenomics.cohort import run_cohort
 from hpdgenomics.cohort.figures import _runs, frequency_svg, oncoprint_svg
+from hpdgenomics.cohort.html import render_cohort_html
 from hpdgenomics.cohort.summary import SampleSummary, cell_kind
-from hpdgenomics.cohort.tables import COLUMNS, render_multiqc
+from hpdgenomics.cohort.tables import COLUMNS, render_multiqc, rule_counts
 from hpdgenomics.request import CohortRequest
 
 from . import regenerate_golden
@@ -140,3 +141,43 @@ def test_oncoprint_draws_runs_not_cells() -> None:
 ])
 def test_oncoprint_cell_kinds(finding: dict, kind: str) -> None:
     assert cell_kind(finding) == kind
+
+
+def test_a_two_class_rule_counts_each_class_only_where_its_input_covered_it() -> None:
+    """EGFR-HPD-NON-NSCLC needs small variants and copy number: a SEG-only sample is assessed for the
+    amplification class only, and not for the rule as a whole (issue 13: it showed 389/389 assessed on TCGA)."""
+    rule = "EGFR-HPD-NON-NSCLC"
+    seg_only = (
+        (rule, "copy_number", "assessed"), (rule, "small_variant", "not_assessed"))
+    rows = [
+        _summary("SEG1", hpd_not_assessed=(rule,), hpd_classes=seg_only),
+        _summary("SEG2", index=1, hpd_events=("EGFR amplification",), hpd_rules=(rule,),
+                 hpd_classes=((rule, "copy_number", "carrier"), (rule, "small_variant", "not_assessed"))),
+        _summary("BOTH", index=2, hpd_classes=((rule, "copy_number", "assessed"), (rule, "small_variant", "assessed"))),
+        _summary("LUAD", index=3, tumour_type="LUAD", hpd_out_of_scope=(rule,)),
+    ]
+    (entry,) = rule_counts(rows, {rule: "EGFR"})
+    assert entry["classes"] == [
+        {"kind": "copy_number", "carriers": 1, "assessed": 3, "not_assessed": 0},
+        {"kind": "small_variant", "carriers": 0, "assessed": 1, "not_assessed": 2},
+    ]
+    assert (entry["found"], entry["assessed"]) == (1, 2)  # the carrier, and the one sample covered for both classes
+    page = render_cohort_html(rows, {rule: "EGFR"}, {"title": "t", "source": "s"})
+    assert "Carriers over samples assessed, per rule and alteration class" in page
+    assert re.search(r"small variants</td><td class=\"num\">0</td><td class=\"num\">1</td>", page)
+
+
+def test_summary_classes_from_a_report_document() -> None:
+    from hpdgenomics.cohort.summary import summarise
+    document = {
+        "sample": {"id": "S"}, "hpd_risk": {"level": "elevated"}, "rules_out_of_scope": ["OTHER"],
+        "findings": [{"rule_id": "EGFR-HPD-NON-NSCLC", "category": "hpd_risk", "gene": "EGFR",
+                      "alteration": "amplification", "alteration_type": "copy_number",
+                      "copy_number": {"state": "amplification"}}],
+        "not_assessed": [{"gene": "EGFR", "alteration_class": "nonsynonymous", "kind": "small_variant",
+                          "rule_ids": ["EGFR-HPD-NON-NSCLC"]}],
+    }
+    kinds = {"EGFR-HPD-NON-NSCLC": ("copy_number", "small_variant"), "OTHER": ("copy_number",)}
+    row = summarise(0, document, "", {"EGFR-HPD-NON-NSCLC": "EGFR", "OTHER": "X"}, frozenset(), kinds)
+    assert row.hpd_classes == (("EGFR-HPD-NON-NSCLC", "copy_number", "carrier"),
+                               ("EGFR-HPD-NON-NSCLC", "small_variant", "not_assessed"))

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from hpdgenomics.cohort.figures import frequency_svg, oncoprint_svg
 from hpdgenomics.cohort.summary import SampleSummary
-from hpdgenomics.cohort.tables import level_counts
+from hpdgenomics.cohort.tables import level_counts, rule_counts
 from hpdgenomics.report.document import DISCLAIMER
 
 if TYPE_CHECKING:
@@ -53,6 +53,7 @@ def render_cohort_html(rows: Sequence[SampleSummary], rule_genes: Mapping[str, s
         "key_note": (f"{key_missing:,} sample(s) have a key HPD event (a rule with key_event, such as MDM2/MDM4 "
                      "amplification) not assessed: such a sample is never reported as 'none detected' "
                      "(docs/level_policy.md)."),
+        "denominators": _denominators(rows, rule_genes),
         "frequency_svg": Markup(frequency), "frequency_caption": frequency_caption,
         "oncoprint_svg": Markup(oncoprint), "oncoprint_caption": oncoprint_caption,
         "rows": with_events[:MAX_ROWS], "rows_left_out": max(0, len(with_events) - MAX_ROWS),
@@ -60,3 +61,20 @@ def render_cohort_html(rows: Sequence[SampleSummary], rule_genes: Mapping[str, s
         "notes": list(info.get("notes", ())),
     }
     return environment().get_template("cohort.html.j2").render(view=view)
+
+
+KIND_WORDS = {"small_variant": "small variants", "copy_number": "copy number", "structural_variant": "rearrangements",
+              "biomarker": "biomarker"}
+
+
+def _denominators(rows: Sequence[SampleSummary], rule_genes: Mapping[str, str]) -> list[dict[str, Any]]:
+    """Per HPD rule and alteration class: carriers / samples whose inputs covered that class."""
+    table = []
+    for entry in rule_counts(rows, rule_genes):
+        for part in entry["classes"]:
+            assessed = part["assessed"]
+            table.append({"rule_id": entry["rule_id"], "gene": entry["gene"],
+                          "kind": KIND_WORDS.get(part["kind"], part["kind"]), "carriers": part["carriers"],
+                          "assessed": assessed, "not_assessed": part["not_assessed"],
+                          "share": f"{part['carriers'] / assessed:.1%}" if assessed else "–"})
+    return table

@@ -10,8 +10,13 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from hpdgenomics.engine.rules import RuleSet
+
 TRUNCATING = frozenset({"nonsense", "frameshift", "splice_site"})
 # Oncoprint cell kinds, in the order the legend lists them.
+# A finding's alteration_type → the input kind (not_assessed[].kind) that covers it.
+KIND_OF_TYPE = {"small_variant": "small_variant", "copy_number": "copy_number", "rearrangement": "structural_variant",
+                "biomarker": "biomarker"}
 CELL_KINDS = ("amplification", "deep_deletion", "missense", "truncating", "other_variant", "rearrangement",
               "multiple")
 
@@ -40,11 +45,20 @@ class SampleSummary:
     cells: tuple[tuple[str, str], ...]  # oncoprint: (HPD gene, cell kind) for each altered HPD gene
     genes_not_assessed: tuple[str, ...]  # HPD genes with a not-assessed rule
     report: str  # the JSON report, relative to the output folder
+    # (hpd_risk rule id, input kind, "carrier" | "assessed" | "not_assessed") per class of each rule in scope
+    hpd_classes: tuple[tuple[str, str, str], ...] = ()
 
 
-def summarise(index: int, document: Mapping[str, Any], report: str,
-              hpd_rule_genes: Mapping[str, str], key_rules: frozenset[str]) -> SampleSummary:
-    """The row of one report. ``hpd_rule_genes``: hpd_risk rule id → gene; ``key_rules``: key-event rule ids."""
+def hpd_rule_kinds(ruleset: RuleSet) -> dict[str, tuple[str, ...]]:
+    """hpd_risk rule id → the input kinds its matcher needs (EGFR-HPD-NON-NSCLC: copy number and small variants)."""
+    return {rule.id: tuple(sorted(k.value for k in rule.alteration.kinds()))
+            for rule in ruleset.rules if rule.category == "hpd_risk" and rule.alteration is not None}
+
+
+def summarise(index: int, document: Mapping[str, Any], report: str, hpd_rule_genes: Mapping[str, str],
+              key_rules: frozenset[str], rule_kinds: Mapping[str, tuple[str, ...]] | None = None) -> SampleSummary:
+    """The row of one report. ``hpd_rule_genes``: hpd_risk rule id → gene; ``key_rules``: key-event rule ids;
+    ``rule_kinds``: hpd_risk rule id → input kinds (:func:`hpd_rule_kinds`), for the per-class denominators."""
     findings = document["findings"]
     hpd = [f for f in findings if f["category"] == "hpd_risk"]
     not_assessed = document["not_assessed"]
@@ -76,7 +90,24 @@ def summarise(index: int, document: Mapping[str, Any], report: str,
         cells=_cells(hpd),
         genes_not_assessed=tuple(sorted({hpd_rule_genes[r] for r in hpd_missing})),
         report=report,
+        hpd_classes=_classes(document, rule_kinds or {}),
     )
+
+
+def _classes(document: Mapping[str, Any],
+             rule_kinds: Mapping[str, tuple[str, ...]]) -> tuple[tuple[str, str, str], ...]:
+    """Per hpd_risk rule in scope and input kind: carrier, assessed (covered, not found) or not assessed."""
+    out_of_scope = set(document.get("rules_out_of_scope", ()))
+    gaps = {(rule, gap.get("kind")) for gap in document["not_assessed"] for rule in gap.get("rule_ids", ())}
+    found = {(f["rule_id"], KIND_OF_TYPE.get(str(f.get("alteration_type")), "")) for f in document["findings"]}
+    rows = []
+    for rule, kinds in rule_kinds.items():
+        if rule in out_of_scope:
+            continue
+        for kind in kinds:
+            status = "carrier" if (rule, kind) in found else "not_assessed" if (rule, kind) in gaps else "assessed"
+            rows.append((rule, kind, status))
+    return tuple(rows)
 
 
 def _label(finding: Mapping[str, Any]) -> str:

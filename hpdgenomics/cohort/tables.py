@@ -54,21 +54,38 @@ def level_counts(rows: Sequence[SampleSummary]) -> dict[str, int]:
 
 
 def rule_counts(rows: Sequence[SampleSummary], rule_genes: Mapping[str, str]) -> list[dict[str, Any]]:
-    """Per HPD rule: samples with the event, samples where it could be assessed, and by tumour type."""
+    """Per HPD rule: carriers (``found``) over the samples where the rule was assessed, overall and by tumour type,
+    and per alteration class (input kind) carriers over the samples whose inputs covered that class.
+
+    A sample counts as assessed for the rule when every class of it was covered, or when it carries the event; one
+    covered half of a two-class rule (EGFR: copy number from a SEG, no small variants) counts only in that class.
+    """
     table = []
     for rule_id, gene in rule_genes.items():
         by_type: dict[str, dict[str, int]] = {}
+        classes: dict[str, dict[str, int]] = {}
         for row in rows:
             entry = by_type.setdefault(row.tumour_type or "unknown", {"found": 0, "assessed": 0, "samples": 0})
             entry["samples"] += 1
-            if rule_id in row.hpd_out_of_scope or rule_id in row.hpd_not_assessed:
+            statuses = {kind: status for rule, kind, status in row.hpd_classes if rule == rule_id}
+            for kind, status in statuses.items():
+                counts = classes.setdefault(kind, {"carriers": 0, "assessed": 0, "not_assessed": 0})
+                counts["carriers"] += status == "carrier"
+                counts["assessed"] += status != "not_assessed"
+                counts["not_assessed"] += status == "not_assessed"
+            if rule_id in row.hpd_out_of_scope:
                 continue
-            entry["assessed"] += 1
-            entry["found"] += rule_id in row.hpd_rules
+            carrier = rule_id in row.hpd_rules
+            covered = all(s != "not_assessed" for s in statuses.values()) if statuses else (
+                rule_id not in row.hpd_not_assessed)
+            if carrier or covered:
+                entry["assessed"] += 1
+                entry["found"] += carrier
         table.append({
             "rule_id": rule_id, "gene": gene,
             "found": sum(e["found"] for e in by_type.values()),
             "assessed": sum(e["assessed"] for e in by_type.values()),
+            "classes": [{"kind": kind, **counts} for kind, counts in sorted(classes.items())],
             "by_tumour_type": dict(sorted(by_type.items())),
         })
     return table

@@ -23,7 +23,7 @@ from typing import Any
 
 from hpdgenomics.cohort.merge import Part, merge_parts
 from hpdgenomics.cohort.panels import PanelUse, restrict_profile
-from hpdgenomics.cohort.summary import SampleSummary, summarise
+from hpdgenomics.cohort.summary import SampleSummary, hpd_rule_kinds, summarise
 from hpdgenomics.engine.rules import RuleSet
 from hpdgenomics.errors import (
     BuildMismatchError,
@@ -128,7 +128,8 @@ def run_task(task: SampleTask, context: RunContext) -> SampleSummary:
              for fmt in context.formats}
     write_files(texts)
     json_path = f"{context.reports_dir}/{task.stem}.hpd.json" if "json" in context.formats else ""
-    return summarise(task.index, report.document, json_path, context.hpd_rule_genes, context.key_rules)
+    return summarise(task.index, report.document, json_path, context.hpd_rule_genes, context.key_rules,
+                     hpd_rule_kinds(context.ruleset))
 
 
 def _profile(task: SampleTask, context: RunContext) -> tuple[SampleProfile, dict[str, Any]]:

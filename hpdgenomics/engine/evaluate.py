@@ -35,8 +35,12 @@ def evaluate(profile: SampleProfile, ruleset: RuleSet) -> Evaluation:
             findings.append(Finding(rule=rule, alteration=alteration, scope=scope, therapies=therapies,
                                     matched_change=allele.protein_change if allele else None,
                                     matched_by=f"genomic allele {allele.text} ({allele.build})" if allele else None))
-        if not matched:
-            for kind, part, reason in _unassessed_parts(profile, rule.subject, matcher):
+        # A part of another input kind than the match is still reported when not assessed (EGFR L858R found, EGFR
+        # amplification not assessed), so that cohort denominators count each class only where it was covered.
+        found_kinds = {kind for a in matched for kind in matcher.kinds() if matcher.for_kind(kind)
+                       and any(m.matches(a, build) for m in matcher.for_kind(kind))}
+        for kind, part, reason in _unassessed_parts(profile, rule.subject, matcher):
+            if kind not in found_kinds:
                 key = (rule.subject, part.describe(), kind.value)
                 gaps.setdefault(key, (reason, []))[1].append(rule.id)
     not_assessed = tuple(
