@@ -26,11 +26,11 @@ def _genes(report, category: str) -> set[str]:
 
 
 def test_a_retired_code_on_the_command_line_is_read_as_todays_with_a_note() -> None:
-    report = annotate(vcf=VCF / "luad_mutect2_vep.vcf.gz", tumour_type="GBM")
+    report = annotate(AnnotateRequest.of(vcf=VCF / "luad_mutect2_vep.vcf.gz", tumour_type="GBM"))
     assert report.document["sample"]["tumour_type"] == "GB"
     assert "GBM is a retired OncoTree code (revoked by GB" in report.document["sample"]["tumour_type_note"]
     with pytest.raises(OptionError, match=r"unknown OncoTree code 'LAUD'; did you mean LUAD"):
-        annotate(vcf=VCF / "luad_mutect2_vep.vcf.gz", tumour_type="LAUD")
+        annotate(AnnotateRequest.of(vcf=VCF / "luad_mutect2_vep.vcf.gz", tumour_type="LAUD"))
 
 
 def test_luad_example_is_not_assessable_without_copy_number() -> None:

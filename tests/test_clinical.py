@@ -140,10 +140,11 @@ def test_random_rows_parse_or_raise_input_errors(tmp_path_factory: pytest.TempPa
 def test_oncokb_annotator_example_clinical_file_runs_with_the_retired_gbm_mapped(tmp_path: Path) -> None:
     """The OncoKB annotator's own example inputs still use GBM (now GB): mapped with a note, nothing aborts."""
     from hpdgenomics.cohort import run_cohort
+    from hpdgenomics.request import CohortRequest
 
     folder = realdata("oncokb_annotator/example_clinical.txt").parent
-    result = run_cohort(maf=folder / "example_maf.txt", sv=folder / "example_sv.txt",
-                        clinical=folder / "example_clinical.txt", out=tmp_path / "out")
+    result = run_cohort(CohortRequest.of(maf=folder / "example_maf.txt", sv=folder / "example_sv.txt",
+                                         clinical=folder / "example_clinical.txt", out=tmp_path / "out"))
     assert result.samples >= 4
     import json
     gbm = json.loads((tmp_path / "out" / "samples" / "TCGA-06-0155-01.hpd.json").read_text())["sample"]

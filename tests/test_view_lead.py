@@ -6,6 +6,7 @@ from __future__ import annotations
 from hpdgenomics import annotate
 from hpdgenomics.report.html import render_html
 from hpdgenomics.report.view import NO_PREVENTION, build_view
+from hpdgenomics.request import AnnotateRequest
 
 from .conftest import TEST_DATA
 
@@ -13,7 +14,7 @@ VCF = TEST_DATA / "vcf" / "luad_mutect2_vep.vcf.gz"  # EGFR p.L858R, STK11 p.Q37
 
 
 def test_luad_egfr_l858r_leads_with_the_level_1_tki_above_the_hpd_level() -> None:
-    report = annotate(vcf=VCF, tumour_type="LUAD")
+    report = annotate(AnnotateRequest.of(vcf=VCF, tumour_type="LUAD"))
     view = build_view(report.document)
     assert view["lead"] and view["lead"][0]["what"] == "EGFR p.L858R" and "osimertinib" in view["lead"][0]["drugs"]
     assert view["lead"][0]["conditional"] == ""
@@ -24,7 +25,7 @@ def test_luad_egfr_l858r_leads_with_the_level_1_tki_above_the_hpd_level() -> Non
 
 
 def test_lung_lists_the_tkis_conditional_on_the_nsclc_subtype() -> None:
-    report = annotate(vcf=VCF, tumour_type="LUNG")
+    report = annotate(AnnotateRequest.of(vcf=VCF, tumour_type="LUNG"))
     view = build_view(report.document)
     assert view["lead"] and view["lead"][0]["conditional"] == "yes"
     assert "if the tumour is NSCLC" in view["lead"][0]["words"]
@@ -34,8 +35,8 @@ def test_lung_lists_the_tkis_conditional_on_the_nsclc_subtype() -> None:
 
 
 def test_a_tumour_without_a_level_1_driver_has_no_lead() -> None:
-    report = annotate(seg=TEST_DATA / "copy_number" / "mdm2_cdk4_amp_two_samples.seg", tumour_type="DDLS",
-                      sample="TUMOUR_A")
+    report = annotate(AnnotateRequest.of(seg=TEST_DATA / "copy_number" / "mdm2_cdk4_amp_two_samples.seg",
+                                         tumour_type="DDLS", sample="TUMOUR_A"))
     view = build_view(report.document)
     assert view["lead"] == []
     numbers = [n for f in view["hpd_findings"] for n in f["numbers"]]
