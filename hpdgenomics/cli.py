@@ -395,6 +395,61 @@ def hpd_label(measurements: Path | None, wide: Path | None, wide_columns: tuple[
         click.echo(f"hpd-label: {len(result.patients)} patients; wrote {out_dir}", err=True)
 
 
+@cli.command()
+@click.option("--cohort", "cohort_dir", type=click.Path(file_okay=False, exists=True, path_type=Path),
+              help="A 'hpdgenomics cohort' output folder: rule findings, gene-level events and the HPD level per "
+              "sample, each tested only where assessed.")
+@click.option("--features", type=_FILE, help="Any per-sample feature table: a sample column and true/false or count "
+              "columns (e.g. per-gene mutation counts).")
+@click.option("--sample-column", help="Sample column of --features (default: sample_id, sample, SAMPLE_ID …).")
+@click.option("--patient-column", help="Column of --features giving each sample's patient.")
+@click.option("--feature-column", "feature_columns", multiple=True,
+              help="Use only this column of --features (repeatable); text columns must be named here.")
+@click.option("--outcomes", "outcomes", multiple=True, type=click.Path(exists=True, path_type=Path),
+              help="Outcome table, cBioPortal clinical file or study folder (repeatable; default: the clinical "
+              "patient file the cohort read).")
+@click.option("--outcome-column", "outcome_columns", multiple=True, metavar="KEY=COLUMN",
+              help="Map an outcome key (os_months, os_event, os_alive, pfs_months, pfs_event, best_response, "
+              "benefit, tumour_type, id) to a column (repeatable).")
+@click.option("--outcome-id-column", help="Id column of the outcome tables (default: sample_id or patient_id).")
+@click.option("--time-unit", type=click.Choice(("months", "days", "weeks", "years")), default="months",
+              show_default=True, help="Unit of the survival times in the outcome tables.")
+@click.option("--sample-patient", type=_FILE, help="Sheet linking SAMPLE_ID to PATIENT_ID.")
+@click.option("--min-carriers", type=click.IntRange(1), default=3, show_default=True,
+              help="Features with fewer carriers (or non-carriers) are listed but not tested.")
+@click.option("--stratify-by-tumour-type", is_flag=True, help="Cox models stratified by tumour type.")
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Output folder: associations.tsv, associations.json, associations.html.")
+@click.option("--force", is_flag=True, help="Overwrite existing outputs.")
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
+@_handle_errors
+def associate(cohort_dir: Path | None, features: Path | None, sample_column: str | None, patient_column: str | None,
+              feature_columns: tuple[str, ...], outcomes: tuple[Path, ...], outcome_columns: tuple[str, ...],
+              outcome_id_column: str | None, time_unit: str, sample_patient: Path | None, min_carriers: int,
+              stratify_by_tumour_type: bool, out_dir: Path, force: bool, quiet: bool) -> None:
+    """Test genomic features against outcome (response, HPD, survival) in one cohort: associations, not predictions.
+
+    Needs the outcomes extra: pip install 'hpdgenomics[outcomes]' (scipy and lifelines).
+    """
+    from hpdgenomics.outcomes import AssociateOptions, run_associate
+
+    options = AssociateOptions(
+        out_dir=out_dir, cohort_dir=cohort_dir, features=features, sample_column=sample_column,
+        patient_column=patient_column, feature_columns=feature_columns, outcomes=outcomes,
+        outcome_columns=_pairs(outcome_columns, "--outcome-column"), outcome_id_column=outcome_id_column,
+        time_unit=time_unit, sample_patient=sample_patient, min_carriers=min_carriers,
+        stratify_by_tumour_type=stratify_by_tumour_type, force=force,
+    )
+    result = run_associate(options)
+    if not quiet:
+        for note in result.notes:
+            click.echo(f"note: {note}", err=True)
+        tested = sum(row.tested for row in result.rows)
+        sizes = ", ".join(f"{name} {count}" for name, count in result.outcome_sizes.items())
+        click.echo(f"associate: {len(result.joined.samples)} patients ({sizes}); {tested} of {len(result.rows)} "
+                   f"feature-outcome pairs tested; wrote {out_dir}", err=True)
+
+
 @cli.group()
 def rules() -> None:
     """Inspect and check rule files."""

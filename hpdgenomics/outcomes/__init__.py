@@ -4,9 +4,11 @@ other way round. scipy and lifelines (the ``outcomes`` extra) are imported only 
 
 from __future__ import annotations
 
+from hpdgenomics.outcomes.associate import AssociateOptions, AssociationResult, associate
 from hpdgenomics.outcomes.labelling import LabelOptions, LabelResult, label_patients
 
-__all__ = ["LabelOptions", "LabelResult", "label_patients", "run_hpd_label"]
+__all__ = ["AssociateOptions", "AssociationResult", "LabelOptions", "LabelResult", "associate", "label_patients",
+           "run_associate", "run_hpd_label"]
 
 
 def run_hpd_label(options: LabelOptions) -> LabelResult:
@@ -15,4 +17,13 @@ def run_hpd_label(options: LabelOptions) -> LabelResult:
 
     result = label_patients(options)
     write_label_outputs(result)
+    return result
+
+
+def run_associate(options: AssociateOptions) -> AssociationResult:
+    """Test every feature against every outcome and write associations.tsv/json/html (all or none)."""
+    from hpdgenomics.outcomes.assoc_outputs import write_association_outputs
+
+    result = associate(options)
+    write_association_outputs(result)
     return result

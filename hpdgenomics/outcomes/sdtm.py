@@ -20,7 +20,7 @@ from datetime import date
 from pathlib import Path
 
 from hpdgenomics.errors import InputError
-from hpdgenomics.outcomes.long_form import treatment_from_table, check_unit, parse_response
+from hpdgenomics.outcomes.long_form import check_unit, parse_response, treatment_from_table
 from hpdgenomics.outcomes.series import MeasurementSet, PatientSeries, Scan
 from hpdgenomics.outcomes.tables import Row, Table, parse_date, parse_number, read_table
 
