@@ -19,8 +19,11 @@ from typing import TypeVar
 from hpdgenomics.errors import InputError
 from hpdgenomics.genome import oncotree
 from hpdgenomics.model.biomarkers import ClinicalValues, Microsatellites, MsiStatus, TumourMutationalBurden
-from hpdgenomics.readers.clinical import CLINICAL_FIELDS, ClinicalSheet
+from hpdgenomics.readers.clinical import CLINICAL_FIELDS, SPECIMEN_FIELDS, ClinicalSheet
 from hpdgenomics.readers.numbers import finite_number
+
+# The values kept for the report: the clinical factors' fields and the specimen facts.
+SHOWN_FIELDS = (*CLINICAL_FIELDS, *SPECIMEN_FIELDS)
 
 T = TypeVar("T")
 # The wording of MSI calls in common exports (MSK-IMPACT MSI_TYPE: Stable / Instable / Indeterminate).
@@ -78,8 +81,8 @@ def clinical_for(sheet: ClinicalSheet, sample: str) -> SampleClinical | None:
         ploidy=_positive(sheet, "ploidy", row.get("ploidy"), line),
         tmb=tmb,
         msi=msi,
-        values=ClinicalValues(source, {k: v for k, v in row.items() if k in CLINICAL_FIELDS and v},
-                              {k: sheet.columns[k] for k in CLINICAL_FIELDS if k in sheet.columns and row.get(k)}),
+        values=ClinicalValues(source, {k: v for k, v in row.items() if k in SHOWN_FIELDS and v},
+                              {k: sheet.columns[k] for k in SHOWN_FIELDS if k in sheet.columns and row.get(k)}),
         notes=tuple(dict.fromkeys(notes + ([tumour_type_note] if tumour_type_note else []))),
         tumour_type_note=tumour_type_note,
         problems=problems,

@@ -38,7 +38,15 @@ ALIASES: dict[str, tuple[str, ...]] = {
                            "previousradiation"),
     "nlr": ("nlr", "neutrophillymphocyteratio", "neutrophiltolymphocyteratio"),
     "rmh_score": ("rmhscore", "rmh", "royalmarsdenscore"),
+    # Specimen facts the board report shows (never read by a rule).
+    "specimen_id": ("specimenid", "specimen", "accession", "accessionnumber", "specimenaccession"),
+    "collection_date": ("collectiondate", "datecollected", "specimencollectiondate", "samplecollectiondate",
+                        "dateofcollection"),
+    "assay": ("genepanel", "assay", "sequencingassay", "panelname"),
+    "sample_type": ("sampletype", "specimentype"),
+    "sample_coverage": ("samplecoverage", "meancoverage", "meandepth", "meantargetcoverage"),
 }
+SPECIMEN_FIELDS = ("patient", "specimen_id", "collection_date", "assay", "sample_type", "sample_coverage")
 CLINICAL_FIELDS = ("age", "metastatic_sites", "liver_metastases", "ldh", "ldh_uln", "ldh_above_uln", "ecog",
                    "prior_radiotherapy", "nlr", "rmh_score")
 MISSING = frozenset({"", "na", "n/a", "nan", "none", "null", "unknown", "not available", "[not available]",

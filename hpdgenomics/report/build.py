@@ -18,6 +18,7 @@ from hpdgenomics.model.alterations import CopyNumberCall, Rearrangement, SmallVa
 from hpdgenomics.model.biomarkers import Microsatellites, MsiStatus, TumourMutationalBurden
 from hpdgenomics.model.coverage import AlterationKind
 from hpdgenomics.model.profile import SampleProfile
+from hpdgenomics.report.build_specimen import board_sections
 from hpdgenomics.report.document import DISCLAIMER, REPORT_SCHEMA_VERSION, SampleReport
 from hpdgenomics.report.numbers import count_entry
 
@@ -101,6 +102,7 @@ def build_report(
         "inputs": [{"path": i.path, "format": i.format, "sha256": i.sha256} for i in profile.inputs],
         "parameters": dict(parameters),
     }
+    document.update(board_sections(profile, parameters))  # specimen block and variant appendix
     return SampleReport(document)
 
 

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from hpdgenomics.report.document import SampleReport
 from hpdgenomics.report.view import build_view
+from hpdgenomics.report.view_specimen import board_view
 
 if TYPE_CHECKING:
     import jinja2
@@ -39,6 +40,7 @@ def render_html(report: SampleReport) -> str:
     from hpdgenomics.report.plots import copy_number_figures  # matplotlib only when rendering
 
     view: dict[str, Any] = build_view(report.document)
+    view["board"] = board_view(report.document)  # specimen block, variant appendix, print footer
     figures = copy_number_figures(report.document)
     view["figures"] = {
         "genome": Markup(figures.genome),  # SVG drawn by matplotlib, which escapes its text
