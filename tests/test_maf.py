@@ -82,11 +82,12 @@ def test_empty_and_headerless_files(tmp_path: Path) -> None:
         read_maf(commas)
 
 
-def test_hg18_rows_are_refused(tmp_path: Path) -> None:
-    old = tmp_path / "hg18.maf"
+def test_hg17_rows_are_refused(tmp_path: Path) -> None:
+    """hg18 is read with protein matching only (tests/test_maf_columns.py); older builds are refused."""
+    old = tmp_path / "hg17.maf"
     old.write_text("Hugo_Symbol\tTumor_Sample_Barcode\tVariant_Classification\tNCBI_Build\n"
-                   "EGFR\tS1\tMissense_Mutation\t36\n")
-    with pytest.raises(InputError, match="NCBI_Build '36'") as caught:
+                   "EGFR\tS1\tMissense_Mutation\t35\n")
+    with pytest.raises(InputError, match="NCBI_Build '35'") as caught:
         read_maf(old)
     assert caught.value.line == 2
 

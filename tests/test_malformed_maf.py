@@ -32,8 +32,8 @@ GENES = frozenset({"EGFR", "TP53", "PTPRN2"})
     ("non_numeric_alt_count.maf", InputError, 4, "t_alt_count 'fifty': expected a whole number of reads"),
     ("end_before_start.maf", InputError, 4, "End_Position 7673702 lies before Start_Position 7673802"),
     ("unknown_chromosome.maf", InputError, 4, "Chromosome 'chr17q' is neither a GRCh37/GRCh38 chromosome"),
-    ("hg18_ncbi36_rows.maf", BuildMismatchError, 3,
-     "NCBI_Build '36' is not supported (36 is not supported; lift the data over to GRCh37 or GRCh38 first)"),
+    ("hg17_ncbi35_rows.maf", BuildMismatchError, 3,
+     "NCBI_Build '35' is not supported (35 is not supported; lift the data over to GRCh37 or GRCh38 first)"),
     # chr7:159,300,000 exists in GRCh38 (159,345,973 bp) but not in GRCh37 (159,138,663 bp)
     ("past_grch37_chromosome_end.maf", BuildMismatchError, 4,
      "position 159,300,000 lies past the end of chromosome 7 in GRCh37 (159,138,663 bp), the build NCBI_Build "

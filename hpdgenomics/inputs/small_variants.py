@@ -10,14 +10,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from hpdgenomics.errors import BuildMismatchError, InputError
+from hpdgenomics.errors import BuildMismatchError, InputError, OptionError
 from hpdgenomics.genome.builds import BuildConflict, detect_build_from_contig_lengths
 from hpdgenomics.genome.reference import load_genes
 from hpdgenomics.inputs.clinical import SampleClinical
 from hpdgenomics.inputs.copy_number import SampleCopyNumber
 from hpdgenomics.model import AlterationKind, Coverage, CoverageGap, GeneScope, ReadTally, Rearrangement, SmallVariant
 from hpdgenomics.model.qc import Regions, TmbCount
+from hpdgenomics.model.vocab import ConsequenceClass
 from hpdgenomics.readers.small_variants.maf import read_maf
+from hpdgenomics.readers.small_variants.maf_columns import HG18
 from hpdgenomics.readers.small_variants.vcf import (
     SKIP_UNANNOTATED,
     VcfHeader,
@@ -219,12 +221,33 @@ def read_maf_input(
         small_variant_basis="MAF rows; genes without a row are taken as assessed and unaltered (the MAF does not "
         "say which genes were sequenced: supply the panel's gene list when it is a targeted panel)",
     )
+    hg18 = result.build == HG18
+    if hg18:
+        if tmb_regions is not None:
+            raise OptionError(f"{path} is hg18 (NCBI_Build 36): its positions cannot be placed in the --panel-bed "
+                              "regions; give --panel-size-mb instead")
+        build, basis = None, "hg18 (NCBI_Build 36), not supported for positions: matched on protein changes only"
+        coverage = replace(coverage, small_variant_basis="hg18 MAF rows, matched on their protein changes only "
+                           "(genomic positions not used); genes without a row are taken as assessed and unaltered")
     inputs = []
     for barcode, maf_sample in result.samples.items():
         if not barcode:
             raise InputError(path, "a row has an empty Tumor_Sample_Barcode",
                              line=first_empty_cell_line(path, "Tumor_Sample_Barcode"))
         tallies = [maf_sample.tally] if maf_sample.tally is not None else []
+        own = replace(coverage, gaps=_hg18_gaps(maf_sample.variants)) if hg18 else coverage
         inputs.append(SampleInputs(sample_id=barcode, variants=maf_sample.variants, tallies=tallies,
-                                   coverage=coverage, build=build, build_basis=basis, tmb_count=maf_sample.tmb))
+                                   coverage=own, build=build, build_basis=basis, tmb_count=maf_sample.tmb))
     return inputs
+
+
+def _hg18_gaps(variants: list[SmallVariant]) -> tuple[CoverageGap, ...]:
+    """Genes with an hg18 missense row that has no protein change: only its position could say which change it is
+    (a rule's genomic allele), and hg18 positions are not used, so the gene is not assessed."""
+    counts: dict[str, int] = {}
+    for variant in variants:
+        if variant.protein_change is None and variant.consequence_class is ConsequenceClass.MISSENSE:
+            counts[variant.gene] = counts.get(variant.gene, 0) + 1
+    return tuple(CoverageGap(gene, AlterationKind.SMALL_VARIANT, f"{count} hg18 missense MAF row(s) in {gene} have no "
+                             "protein change, and hg18 positions are not used (genomic alleles not assessed)")
+                 for gene, count in sorted(counts.items()))

@@ -7,7 +7,6 @@ Only the columns needed are read (a GDC MAF has over 100). Several samples per f
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,9 +21,17 @@ from hpdgenomics.genome.builds import (
     normalise_contig,
 )
 from hpdgenomics.model.alterations import Origin, SmallVariant
-from hpdgenomics.model.protein import parse_protein_change
 from hpdgenomics.model.qc import ReadTally, TmbCount
 from hpdgenomics.model.vocab import NON_SYNONYMOUS, class_of_maf_classification
+from hpdgenomics.readers.small_variants.maf_columns import (
+    CENTRE_PROTEIN_COLUMNS,
+    HG18,
+    STANDARD_PROTEIN_COLUMNS,
+    centre_protein_columns,
+    is_hg18,
+    note_columns_and_build,
+    protein_of,
+)
 from hpdgenomics.readers.text import GZIP_MAGIC, first_ragged_line, name_list, not_utf8, open_text
 
 REQUIRED = ("Hugo_Symbol", "Tumor_Sample_Barcode", "Variant_Classification")
@@ -33,8 +40,7 @@ OPTIONAL = (
     "HGVSp_Short", "Protein_Change", "HGVSp", "HGVSc", "Transcript_ID", "Exon_Number",
     "t_alt_count", "t_ref_count", "t_depth", "Mutation_Status", "NCBI_Build", "FILTER",
 )
-# Protein-change columns, most specific first: GDC/vcf2maf HGVSp_Short, maftools/OncoKB Protein_Change, HGVSp.
-PROTEIN_COLUMNS = ("HGVSp_Short", "Protein_Change", "HGVSp")
+PROTEIN_COLUMNS = (*STANDARD_PROTEIN_COLUMNS, *CENTRE_PROTEIN_COLUMNS)  # most specific first (maf_columns.py)
 
 SKIP_GERMLINE = "germline (Mutation_Status)"
 SKIP_UNKNOWN_CLASS = "unrecognised Variant_Classification"
@@ -86,12 +92,14 @@ def read_maf(
         read_streamed,  # the fast path; None leaves the file to the one below
     )
 
-    streamed = read_streamed(path, comment_lines, header, canonical, sample=sample, include_germline=include_germline,
-                             include_filtered=include_filtered, genes=genes, tmb=tmb, declared_build=declared_build)
-    if streamed is not None:
-        return streamed
-    return _read_carefully(path, comment_lines, header, canonical, sample=sample, include_germline=include_germline,
+    result = read_streamed(path, comment_lines, header, canonical, sample=sample, include_germline=include_germline,
                            include_filtered=include_filtered, genes=genes, tmb=tmb, declared_build=declared_build)
+    if result is None:
+        result = _read_carefully(path, comment_lines, header, canonical, sample=sample,
+                                 include_germline=include_germline, include_filtered=include_filtered, genes=genes,
+                                 tmb=tmb, declared_build=declared_build)
+    note_columns_and_build(result, canonical)
+    return result
 
 
 def _read_carefully(
@@ -114,7 +122,9 @@ def _read_carefully(
     protein_columns = [c for c in PROTEIN_COLUMNS if c in frame.columns]
     result = MafResult(path=path, samples={}, build=_build(path, frame, comment_lines),
                        protein_column=protein_columns[0] if protein_columns else None)
-    if result.build is not None:
+    if result.build == HG18:
+        _check_rows(path, frame, None, comment_lines + 2)  # numbers and contigs; no hg18 lengths are bundled
+    elif result.build is not None:
         _check_rows(path, frame, result.build, comment_lines + 2, "the build NCBI_Build names")
     else:
         _check_rows(path, frame, declared_build, comment_lines + 2, "the build declared with --build")
@@ -200,7 +210,7 @@ def kept_variant(record: dict[str, Any], where: str, protein_columns: list[str])
         alt=_alt(record),
         consequence_class=consequence,
         consequence_terms=(record["Variant_Classification"],),
-        protein_change=_protein(record, protein_columns),
+        protein_change=protein_of(record, protein_columns),
         transcript=(record.get("Transcript_ID") or "").strip() or None,
         hgvsc=(record.get("HGVSc") or "").strip() or None,
         exon=_exon(record.get("Exon_Number")),
@@ -242,7 +252,9 @@ def _resolve_columns(path: Path, header: list[str], line: int) -> dict[str, str]
             raise InputError(path, "the MAF header is not tab-separated", line=line)
         raise InputError(path, "missing required MAF column(s): " + ", ".join(missing)
                          + f" (found: {', '.join(header[:12])}{' …' if len(header) > 12 else ''})", line=line)
-    return {name: by_fold[name.casefold()] for name in (*REQUIRED, *OPTIONAL) if name.casefold() in by_fold}
+    resolved = {name: by_fold[name.casefold()] for name in (*REQUIRED, *OPTIONAL) if name.casefold() in by_fold}
+    resolved.update(centre_protein_columns(header))
+    return resolved
 
 
 def _read_frame(path: Path, comment_lines: int, columns: dict[str, str]) -> Any:
@@ -273,17 +285,23 @@ def _build(path: Path, frame: Any, comment_lines: int) -> str | None:
     for offset, value in enumerate(frame["NCBI_Build"]):
         if not value.strip():
             continue
-        try:
-            build = normalise_build_name(value)
-        except UnsupportedBuild as exc:
-            raise BuildMismatchError(path, f"NCBI_Build {value!r} is not supported ({exc})",
-                                     line=comment_lines + 2 + offset) from exc
+        if is_hg18(value):
+            build: str | None = HG18
+        else:
+            build = _supported_build(path, value, comment_lines + 2 + offset)
         if build and builds and build not in builds:
             raise BuildMismatchError(path, f"the MAF mixes genome builds in NCBI_Build: {value!r} here, "
                                      f"{next(iter(builds))} on the rows before", line=comment_lines + 2 + offset)
         if build:
             builds.add(build)
     return builds.pop() if builds else None
+
+
+def _supported_build(path: Path, value: str, line: int) -> str | None:
+    try:
+        return normalise_build_name(value)
+    except UnsupportedBuild as exc:
+        raise BuildMismatchError(path, f"NCBI_Build {value!r} is not supported ({exc})", line=line) from exc
 
 
 _MISSING_NUMBER = frozenset({"", "NA", ".", "NaN", "nan", "N/A"})
@@ -344,14 +362,6 @@ def _check_rows(path: Path, frame: Any, build: str | None, first_line: int,
                                      "build?", line=first_line + index)
         raise InputError(path, f"position {position:,} lies past the end of chromosome {chrom} in both GRCh37 and "
                          f"GRCh38 (at most {int(limit.iloc[index]):,} bp)", line=first_line + index)
-
-
-def _protein(record: dict[str, Any], columns: Iterable[str]) -> str | None:
-    for column in columns:
-        change = parse_protein_change(record.get(column))
-        if change is not None:
-            return change.text
-    return None
 
 
 def _alt(record: dict[str, Any]) -> str:
