@@ -275,6 +275,73 @@ def test_report_prints_to_a4(browser: Browser, report_files: Mapping[str, Path])
     assert boxes and all(abs(w - 595.28) < 1 and abs(h - 841.89) < 1 for _, _, w, h in boxes), boxes  # A4 in points
 
 
+def _pdf_pages(browser: Browser, path: Path, tmp_path: Path) -> list[str]:
+    """The text of each page of ``path`` printed to A4 by Chromium, read back with pdftotext (skip without it)."""
+    pdftotext = shutil.which("pdftotext")
+    if pdftotext is None:
+        pytest.skip("pdftotext is not installed (Debian package 'poppler-utils'; .ci/run installs it as root)")
+    open_page(browser, path)
+    pdf = base64.b64decode(browser.page("Page.printToPDF", preferCSSPageSize=True, printBackground=True)["data"])
+    printed = tmp_path / f"{path.stem}.pdf"
+    printed.write_bytes(pdf)
+    text = subprocess.run([pdftotext, "-enc", "UTF-8", str(printed), "-"], capture_output=True, text=True,
+                          check=True, timeout=WAIT_S).stdout
+    return [page for page in text.split("\f") if page.strip()]
+
+
+@pytest.mark.parametrize("level", ["high", "not_assessable"])
+def test_printed_pages_carry_the_sample_id_and_page_x_of_y(browser: Browser, report_files: Mapping[str, Path],
+                                                           level: str, tmp_path: Path) -> None:
+    pages = _pdf_pages(browser, report_files[level], tmp_path)
+    sample = browser.page("Runtime.evaluate", expression="document.querySelector('.sample-id').textContent")
+    sample_id = sample["result"]["value"]
+    assert len(pages) >= 2
+    for number, page in enumerate(pages, start=1):
+        assert f"Page {number} of {len(pages)}" in page, page[-300:]
+        assert f"{sample_id} · hyperprogression screen" in page
+
+
+HEADINGS = """Array.from(document.querySelectorAll('main h2, main h3')).map(h => h.textContent.replace(/\\s+/g, ' ')
+  .trim())"""
+
+
+@pytest.mark.parametrize("level", ["high", "elevated", "none_detected", "not_assessable"])
+def test_no_heading_ends_a_printed_page(browser: Browser, report_files: Mapping[str, Path], level: str,
+                                        tmp_path: Path) -> None:
+    """The last line of text on every printed page (above its footer) is never a section heading."""
+    pages = _pdf_pages(browser, report_files[level], tmp_path)
+    headings = set(browser.page("Runtime.evaluate", expression=HEADINGS, returnByValue=True)["result"]["value"])
+    assert "5 Copy-number picture" in headings or "Copy-number picture" in " ".join(headings)
+    for number, page in enumerate(pages, start=1):
+        lines = [" ".join(line.split()) for line in page.splitlines()]
+        body = [line for line in lines if line and not re.fullmatch(r"Page \d+ of \d+", line)
+                and "· hyperprogression screen" not in line]
+        assert body, f"page {number} is empty"
+        assert body[-1] not in headings, f"page {number} of {level} ends with the heading {body[-1]!r}"
+
+
+ORPHAN_PAGE = """<!DOCTYPE html><html><head><meta charset="utf-8"><title>orphan control</title><style>
+@page {{ size: A4; margin: 14mm 12mm; }} body {{ margin: 0; font: 10pt sans-serif; }}
+.spacer {{ height: 255mm; }} .figure {{ height: 120mm; break-inside: avoid; border: 1px solid #000; }}
+{css}</style></head><body><main><div class="spacer">top of page one</div>
+<h2>Copy-number picture</h2><div class="figure">figure body</div><p>after the figure</p></main></body></html>"""
+
+
+def test_the_orphan_check_would_see_an_orphan(browser: Browser, tmp_path: Path) -> None:
+    """A control: a heading pushed to a page foot above an unbreakable figure is caught without the report's print
+    rules, and kept with its figure with them."""
+    from hpdgenomics.report.html import environment
+
+    rules = environment().get_template("_print.css.j2").render(view={"board": {"footer_css": "control"}})
+    for css, orphaned in (("", True), (rules, False)):
+        path = tmp_path / f"orphan_{orphaned}.html"
+        path.write_text(ORPHAN_PAGE.format(css=css), encoding="utf-8")
+        pages = _pdf_pages(browser, path, tmp_path)
+        first = [line.strip() for line in pages[0].splitlines() if line.strip() and "Page" not in line
+                 and "control" not in line]
+        assert (first[-1] == "Copy-number picture") is orphaned, first
+
+
 WIDER_THAN_PAGE = """(() => {
   const width = document.documentElement.clientWidth, wide = [];
   for (const el of document.querySelectorAll("body *")) {

@@ -45,7 +45,7 @@ def specimen_rows(document: Mapping[str, Any]) -> list[dict[str, str]]:
     purity = specimen.get("purity") or {}
     value = purity.get("value")
     rows.append(_row("Tumour purity", None if value is None else f"{float(value) * 100:.0f}%",
-                     purity.get("source") or ("not given: copy number taken as pure" if specimen else None)))
+                     purity.get("source") or ("copy number taken as pure" if specimen else None)))
     depth = specimen.get("mean_depth") or {}
     shown = None if depth.get("value") is None else f"{fmt_number(depth['value'])}×"
     rows.append(_row("Mean depth", shown, depth.get("source")))
