@@ -30,7 +30,8 @@ EXAMPLES: dict[str, dict[str, str]] = {
     level: args for level, args in json.loads((TEST_DATA / "examples" / "examples.json").read_text()).items()
     if not level.startswith("_")
 }
-SECTIONS = ("hpd-findings", "ici-context", "targetable", "copy-number", "not-assessed", "provenance")
+SECTIONS = ("specimen", "hpd-findings", "ici-context", "targetable", "copy-number", "not-assessed", "provenance",
+            "variant-appendix")
 EPOCH = "1767225600"  # 2026-01-01T00:00:00Z, as tests/conftest.py pins it
 
 
@@ -99,7 +100,8 @@ def test_sections_in_order(pages: Mapping[str, str], level: str) -> None:
     headings = [re.sub(r"\s+", " ", h) for h in re.findall(r"<h2>(.*?)</h2>", pages[level], flags=re.S)]
     assert [re.sub(r"<[^>]+>", "", h).strip() for h in headings] == [
         "2 Hyperprogression-linked findings", "3 Immune checkpoint inhibitor context", "4 Targetable co-alterations",
-        "5 Copy-number picture", "6 Not assessed and quality control", "7 Provenance and methods"]
+        "5 Copy-number picture", "6 Not assessed and quality control", "7 Provenance and methods",
+        "A Appendix: variants read in the rule genes"]
 
 
 @pytest.mark.parametrize(("level", "words", "css"), [
@@ -282,6 +284,8 @@ def hostile_document(report: SampleReport) -> dict[str, Any]:
     document["parameters"]["tumour_sample"] = "</td></tr></table><script>alert(10)</script>"
     document["copy_number"]["events"][0]["note"] = "<link rel=stylesheet href=http://evil.example/x.css>"
     document["copy_number"]["genes"][0]["gene"] = "<b>GENE</b>"
+    if document.get("variants"):  # the appendix: its gene also goes into the outbound links
+        document["variants"][0].update(gene="<svg onload=alert(11)>", protein_change='p.X1Y"><script>')
     return document
 
 
@@ -293,7 +297,9 @@ def test_every_input_string_is_escaped(reports: Mapping[str, SampleReport]) -> N
         assert marker not in page, marker
     assert "javascript:" not in page.replace("src=javascript:alert(4)", "")  # only as escaped text, never as a link
     hrefs = [attrs["href"] for tag, attrs in parse(page).tags if tag == "a"]
-    assert all(h and re.match(r"^https://(pubmed\.ncbi\.nlm\.nih\.gov|doi\.org)/", h) for h in hrefs), hrefs
+    outbound = r"^https://(pubmed\.ncbi\.nlm\.nih\.gov|doi\.org|www\.oncokb\.org|www\.ncbi\.nlm\.nih\.gov/clinvar|cancer\.sanger\.ac\.uk)/"
+    assert all(h and re.match(outbound, h) for h in hrefs), hrefs  # evidence, and the appendix's variant pages
+    assert all("<" not in h and '"' not in h for h in hrefs)
     assert "https://pubmed.ncbi.nlm.nih.gov/123<script>/" not in hrefs  # a malformed PMID makes no link
     doi_links = [h for h in hrefs if "10.1000/x" in h]
     assert doi_links and all("<" not in h and '"' not in h for h in doi_links)
@@ -328,7 +334,8 @@ def test_no_external_resources(pages: Mapping[str, str], level: str) -> None:
     for match in re.finditer(r"https?://[^\s\"'<>)]+", page):
         before = page[max(0, match.start() - 6):match.start()]
         assert before.endswith('href="'), f"URL outside a link: {match.group(0)}"
-        assert re.match(r"https://(pubmed\.ncbi\.nlm\.nih\.gov|doi\.org)/", match.group(0)), match.group(0)
+        assert re.match(r"https://(pubmed\.ncbi\.nlm\.nih\.gov|doi\.org|www\.oncokb\.org|www\.ncbi\.nlm\.nih\.gov/clinvar|"
+                        r"cancer\.sanger\.ac\.uk)/", match.group(0)), match.group(0)
     assert "default-src 'none'" in page  # the browser is told to fetch nothing, should anything slip through
 
 
