@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from hpdgenomics.engine import decide_hpd_risk, evaluate, load_rules
 from hpdgenomics.engine.rules import RuleSet
-from hpdgenomics.errors import SampleSelectionError
+from hpdgenomics.errors import OptionError, SampleSelectionError
 from hpdgenomics.genome import oncotree
 from hpdgenomics.inputs.copy_number import CopyNumberOptions
 from hpdgenomics.inputs.samples import (
@@ -70,6 +70,9 @@ def annotate_samples(request: AnnotateRequest) -> list[SampleReport]:
     """Like :func:`annotate`, but return one report per sample of the inputs (in file order)."""
     ruleset = load_rules(request.inputs.rules)
     profiles, parameters = read_profiles(ruleset, request)
+    if len(profiles) > 1 and request.specimen.given():  # one patient's specimen facts cannot describe several
+        raise OptionError(f"{', '.join(request.specimen.given())} describe one specimen, but the inputs hold "
+                          f"{len(profiles)} samples: choose one with --sample, or give them in a clinical sheet")
     return [report_for(profile, ruleset, parameters) for profile in profiles]
 
 

@@ -125,6 +125,10 @@ def cli(group_quiet: bool, group_verbose: bool) -> None:
               help="VCF sample column of the tumour (default: ##tumor_sample= header, else the only sample).")
 @click.option("--tumour-type", "--tumor-type", "tumour_type", metavar="ONCOTREE",
               help="OncoTree code, e.g. LUAD. Without it, tumour-specific rules are reported as conditional.")
+@click.option("--patient-id", help="Patient id for the report's specimen block (else the clinical sheet's PATIENT_ID).")
+@click.option("--specimen-id", help="Specimen (accession) id for the specimen block.")
+@click.option("--collection-date", metavar="YYYY-MM-DD", help="Date the specimen was collected.")
+@click.option("--assay", help="Assay or gene panel, e.g. 'MSK-IMPACT 505' (else the clinical sheet's GENE_PANEL).")
 @click.option("--build", default="auto", show_default=True, metavar="GRCh37|GRCh38|auto",
               help="Genome build; 'auto' decides from the data, and a declared build that contradicts it is an error.")
 @click.option("--include-filtered", is_flag=True, help="Keep records whose FILTER is not PASS (counted either way).")

@@ -102,8 +102,22 @@ class Filters:
     include_germline: bool = False  # MAF Mutation_Status Germline
 
 
+@dataclass(frozen=True)
+class Specimen:
+    """What the board report's specimen block shows for a one-tumour run (a clinical sheet can say it too)."""
+
+    patient_id: str | None = None
+    specimen_id: str | None = None
+    collection_date: str | None = None  # ISO 8601, YYYY-MM-DD
+    assay: str | None = None  # the assay or gene panel, e.g. "MSK-IMPACT 505"
+
+    def given(self) -> list[str]:
+        """The options given, as their command-line names."""
+        return ["--" + f.name.replace("_", "-") for f in fields(self) if getattr(self, f.name) not in (None, "")]
+
+
 _GROUPS: dict[str, type] = {"inputs": Inputs, "selection": SampleSelection, "copy_number": CopyNumberSettings,
-                            "panel": Panel, "filters": Filters}
+                            "panel": Panel, "filters": Filters, "specimen": Specimen}
 _GROUP_OF: dict[str, str] = {f.name: group for group, cls in _GROUPS.items() for f in fields(cls)}
 assert len(_GROUP_OF) == sum(len(fields(cls)) for cls in _GROUPS.values()), "flat option names must be unique"
 
@@ -117,6 +131,7 @@ class AnnotateRequest:
     copy_number: CopyNumberSettings = field(default_factory=CopyNumberSettings)
     panel: Panel = field(default_factory=Panel)
     filters: Filters = field(default_factory=Filters)
+    specimen: Specimen = field(default_factory=Specimen)
     build: str = "auto"  # GRCh37, GRCh38 or auto (decided from the data)
 
     @classmethod
@@ -178,6 +193,7 @@ class CheckedRequest:
             "seg_log10": cn.seg_log10, "clinical": _text(clinical_path), "panel_size_mb": panel.panel_size_mb,
             "panel_bed": _text(panel.panel_bed), "sv": _text(inputs.sv),
             "reference_fasta": _text(inputs.reference_fasta),
+            **{f.name: getattr(request.specimen, f.name) for f in fields(request.specimen)},
         }
 
 
@@ -213,7 +229,23 @@ def check_request(request: AnnotateRequest) -> CheckedRequest:
     cn = request.copy_number
     purity, ploidy = check_purity_ploidy(cn.purity, cn.ploidy)
     thresholds = load_thresholds(cn.cn_thresholds, amplification_cn=cn.amplification_cn)
+    check_collection_date(request.specimen.collection_date)
     return CheckedRequest(request, code, build, purity, ploidy, thresholds)
+
+
+def check_collection_date(text: str | None) -> None:
+    """A collection date must be a real ISO 8601 calendar date (2026-11-30): a board reads it, so no guessing at
+    day-month order."""
+    from datetime import date
+
+    if text is None:
+        return
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        raise OptionError(f"--collection-date {text!r}: expected a date as YYYY-MM-DD, e.g. 2026-11-30") from None
+    if len(text) != 10:
+        raise OptionError(f"--collection-date {text!r}: expected a date as YYYY-MM-DD, e.g. 2026-11-30")
 
 
 def check_tumour_type(tumour_type: str | None) -> str | None:

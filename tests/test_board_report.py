@@ -1,5 +1,5 @@
 """The board sections of the report: the specimen block, the variant appendix with its links, and the print footer
-(the browser half is in tests/test_board_print.py)."""
+(the browser half is in tests/test_browser.py)."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from hpdgenomics.report.document import SampleReport, validate_document
 from hpdgenomics.report.html import render_html
 from hpdgenomics.report.markdown import render_markdown
 from hpdgenomics.report.view_specimen import board_view, css_string, variant_links
+from hpdgenomics.request import AnnotateRequest
 
 from .conftest import TEST_DATA
 
@@ -26,14 +27,14 @@ SHEET = ("SAMPLE_ID\tPATIENT_ID\tONCOTREE_CODE\tSAMPLE_TYPE\tGENE_PANEL\tSAMPLE_
 
 @pytest.fixture(scope="module")
 def report() -> SampleReport:
-    return annotate(vcf=LUAD, cns=CNS, tumour_type="LUAD", purity=0.4)
+    return annotate(AnnotateRequest.of(vcf=LUAD, cns=CNS, tumour_type="LUAD", purity=0.4))
 
 
 @pytest.fixture(scope="module")
 def sheet_report(tmp_path_factory: pytest.TempPathFactory) -> SampleReport:
     sheet = tmp_path_factory.mktemp("clinical") / "clinical.tsv"
     sheet.write_text(SHEET)
-    return annotate(vcf=LUAD, cns=CNS, clinical=sheet)
+    return annotate(AnnotateRequest.of(vcf=LUAD, cns=CNS, clinical=sheet))
 
 
 def test_document_sections_follow_the_schema(report: SampleReport) -> None:
@@ -142,6 +143,55 @@ def test_documents_without_the_board_sections_still_render(report: SampleReport)
 
 
 def test_no_variant_read(tmp_path: Path) -> None:
-    report = annotate(cns=CNS, tumour_type="LUAD")
+    report = annotate(AnnotateRequest.of(cns=CNS, tumour_type="LUAD"))
     assert report.document["variants"] == []
     assert "No small variant was read" in render_html(report)
+
+
+def test_specimen_options_win_over_the_sheet_and_name_their_source(tmp_path: Path) -> None:
+    sheet = tmp_path / "clinical.tsv"
+    sheet.write_text(SHEET)
+    report = annotate(AnnotateRequest.of(vcf=LUAD, clinical=sheet, patient_id="PT-7", specimen_id="S26-1234",
+                                         collection_date="2026-12-01", assay="TruSight Oncology 500"))
+    specimen = report.document["specimen"]
+    assert specimen["patient_id"] == {"value": "PT-7", "source": "--patient-id"}
+    assert specimen["specimen_id"] == {"value": "S26-1234", "source": "--specimen-id"}
+    assert specimen["collection_date"] == {"value": "2026-12-01", "source": "--collection-date"}
+    assert specimen["assay"] == {"value": "TruSight Oncology 500", "source": "--assay"}
+    assert report.document["parameters"]["patient_id"] == "PT-7"
+    validate_document(report.document)
+
+
+@pytest.mark.parametrize("date", ["30/11/2026", "2026-13-01", "2026-1-5", "yesterday"])
+def test_collection_date_must_be_iso(date: str) -> None:
+    from hpdgenomics.errors import OptionError
+
+    with pytest.raises(OptionError, match="YYYY-MM-DD"):
+        annotate(AnnotateRequest.of(vcf=LUAD, collection_date=date))
+
+
+def test_specimen_options_describe_one_sample() -> None:
+    from hpdgenomics.api import annotate_samples
+    from hpdgenomics.errors import OptionError
+
+    with pytest.raises(OptionError, match="--patient-id describe one specimen"):
+        annotate_samples(AnnotateRequest.of(maf=TEST_DATA / "maf" / "gdc_two_samples.maf", patient_id="PT-1"))
+
+
+def test_specimen_options_on_the_command_line(tmp_path: Path) -> None:
+    import json
+
+    from click.testing import CliRunner
+
+    from hpdgenomics.cli import cli
+
+    result = CliRunner().invoke(cli, ["annotate", "--vcf", str(LUAD), "--patient-id", "PT-9", "--specimen-id", "A1",
+                                      "--collection-date", "2026-10-02", "--assay", "WES", "--format", "json",
+                                      "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    specimen = json.loads((tmp_path / "TUMOR_LUAD1.hpd.json").read_text())["specimen"]
+    assert [specimen[k]["value"] for k in ("patient_id", "specimen_id", "collection_date", "assay")] == [
+        "PT-9", "A1", "2026-10-02", "WES"]
+    bad = CliRunner().invoke(cli, ["annotate", "--vcf", str(LUAD), "--collection-date", "2/10/26", "--out",
+                                   str(tmp_path / "x")])
+    assert bad.exit_code == 2 and "YYYY-MM-DD" in bad.output

@@ -12,6 +12,7 @@ from hpdgenomics import annotate
 from hpdgenomics.errors import BuildMismatchError, OptionError
 from hpdgenomics.readers.small_variants.maf import read_maf
 from hpdgenomics.readers.small_variants.maf_columns import HG18, annovar_protein, centre_protein_columns, protein_of
+from hpdgenomics.request import AnnotateRequest
 
 from .conftest import TEST_DATA, realdata
 
@@ -34,7 +35,7 @@ def test_centre_columns_are_noted_in_qc() -> None:
 
 
 def test_firehose_maf_findings() -> None:
-    report = annotate(maf=FIREHOSE, sample=LUAD_1, tumour_type="LUAD")
+    report = annotate(AnnotateRequest.of(maf=FIREHOSE, sample=LUAD_1, tumour_type="LUAD"))
     found = {(f["gene"], f["alteration"]) for f in report.findings}
     assert ("KRAS", "p.G12C") in found and ("STK11", "p.Q37*") in found
 
@@ -86,7 +87,7 @@ def test_annovar_protein_finds_the_change_among_other_fields(change: str, others
 def test_hg18_maf_is_read_with_protein_matching_only() -> None:
     result = read_maf(HG18_MAF)
     assert result.build == HG18
-    report = annotate(maf=HG18_MAF, tumour_type="LUAD")
+    report = annotate(AnnotateRequest.of(maf=HG18_MAF, tumour_type="LUAD"))
     document = report.document
     assert document["sample"]["genome_build"] is None
     assert "hg18" in document["sample"]["genome_build_basis"]
@@ -102,12 +103,12 @@ def test_hg18_maf_is_read_with_protein_matching_only() -> None:
 
 def test_hg18_with_declared_build_is_a_mismatch() -> None:
     with pytest.raises(BuildMismatchError, match="NCBI36"):
-        annotate(maf=HG18_MAF, build="GRCh37")
+        annotate(AnnotateRequest.of(maf=HG18_MAF, build="GRCh37"))
 
 
 def test_hg18_with_panel_bed_is_refused() -> None:
     with pytest.raises(OptionError, match="hg18"):
-        annotate(maf=HG18_MAF, panel_bed=TEST_DATA / "panel" / "luad_panel_grch38.bed")
+        annotate(AnnotateRequest.of(maf=HG18_MAF, panel_bed=TEST_DATA / "panel" / "luad_panel_grch38.bed"))
 
 
 def test_hg18_mixed_with_hg19_is_still_an_error(tmp_path: Path) -> None:

@@ -20,7 +20,8 @@ VCF = Path("tumour.vcf")
 
 PARAMETER_KEYS = ["build", "tumour_type", "tumour_sample", "sample", "include_filtered", "include_germline",
                   "rule_files", "purity", "ploidy", "cn_thresholds", "amplification_cn", "seg_log10", "clinical",
-                  "panel_size_mb", "panel_bed", "sv", "reference_fasta"]
+                  "panel_size_mb", "panel_bed", "sv", "reference_fasta",
+                  "patient_id", "specimen_id", "collection_date", "assay"]  # the specimen block's options
 
 
 def test_flat_names_land_in_their_groups_and_round_trip() -> None:
