@@ -230,3 +230,13 @@ def test_ici_cohorts_end_to_end(tmp_path: Path) -> None:
     assert row2.tested and row2.n_with + row2.n_without > 40
     REALDATA_FIGURES.append(f"Hugo 2016 BRAF vs PD: OR {row.effect:.2f}, Fisher p {row.p_value:.3g}; Van Allen "
                             f"2015 BRAF/NRAS vs OS: HR {row2.effect:.2f}, log-rank p {row2.p_value:.3g}")
+
+
+def test_missing_extra_says_how_to_install(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "lifelines", None)  # import lifelines now raises ImportError
+    result = CliRunner().invoke(cli, ["associate", "--features", str(DATA / "features_cells.tsv"), "--outcomes",
+                                      str(DATA / "tiny_outcomes.tsv"), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 1
+    assert "pip install 'hpdgenomics[outcomes]'" in result.output

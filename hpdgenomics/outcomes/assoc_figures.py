@@ -4,7 +4,7 @@ at risk printed under each, and a forest plot of the tested effects (hazard rati
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -36,36 +36,48 @@ def _groups(result: AssociationResult, row: Association) -> tuple[np.ndarray, np
     return times[keep], events[keep].astype(int), column[keep] == PRESENT
 
 
-def _km_svg(result: AssociationResult, row: Association, k: int) -> tuple[str, str]:
-    import matplotlib
+def km_figure(result: AssociationResult, row: Association) -> Any:
+    """The Kaplan–Meier figure of one survival association (a matplotlib Figure), numbers at risk under it."""
     from lifelines import KaplanMeierFitter
     from matplotlib.figure import Figure
 
     times, events, carrier = _groups(result, row)
-    ticks = np.linspace(0, float(times.max()) if len(times) else 1.0, 6)
+    ticks = _ticks(float(times.max()) if len(times) else 1.0)
+    fig = Figure(figsize=(6.2, 3.6))
+    ax = fig.add_axes((0.11, 0.34, 0.86, 0.6))
+    at_risk = []
+    for label, mask, colour in ((f"with ({int(carrier.sum())})", carrier, WITH_COLOUR),
+                                (f"without ({int((~carrier).sum())})", ~carrier, WITHOUT_COLOUR)):
+        kmf = KaplanMeierFitter().fit(times[mask], events[mask])
+        curve = kmf.survival_function_.iloc[:, 0]
+        ax.step(curve.index.to_numpy(), curve.to_numpy(), where="post", color=colour, linewidth=1.1, label=label)
+        at_risk.append((label.split(" ")[0], [int((times[mask] >= t).sum()) for t in ticks]))
+    ax.set_ylim(0, 1.02)
+    ax.set_xlim(0, ticks[-1])
+    ax.set_xticks(ticks, [f"{t:.0f}" for t in ticks])
+    ax.set_xlabel("months")
+    ax.set_ylabel(f"{row.outcome.upper()} probability")
+    ax.legend(frameon=False, loc="upper right", title=row.feature)
+    fig.text(0.01, 0.16, "Number at risk", fontsize=6.5, weight="bold")
+    for line, (label, counts) in enumerate(at_risk):
+        y = 0.1 - line * 0.06
+        fig.text(0.07, y, label, fontsize=6.5, ha="right", color=(WITH_COLOUR, WITHOUT_COLOUR)[line])
+        for t, count in zip(ticks, counts, strict=True):
+            fig.text(0.11 + 0.86 * (t / (ticks[-1] or 1)), y, str(count), fontsize=6.5, ha="center")
+    return fig
+
+
+def _ticks(longest: float) -> np.ndarray:
+    """Time ticks at a round step in months (6, 12, 24 … chosen for about five intervals)."""
+    step = next((s for s in (1, 2, 3, 6, 12, 24, 36, 48, 60, 120) if longest / s <= 6), 240)
+    return np.arange(0, longest + step, step, dtype=float)
+
+
+def _km_svg(result: AssociationResult, row: Association, k: int) -> tuple[str, str]:
+    import matplotlib
+
     with matplotlib.rc_context(RC):  # type: ignore[arg-type]
-        fig = Figure(figsize=(6.2, 3.6))
-        ax = fig.add_axes((0.11, 0.34, 0.86, 0.6))
-        at_risk = []
-        for label, mask, colour in ((f"with ({int(carrier.sum())})", carrier, WITH_COLOUR),
-                                    (f"without ({int((~carrier).sum())})", ~carrier, WITHOUT_COLOUR)):
-            kmf = KaplanMeierFitter().fit(times[mask], events[mask])
-            curve = kmf.survival_function_.iloc[:, 0]
-            ax.step(curve.index.to_numpy(), curve.to_numpy(), where="post", color=colour, linewidth=1.1, label=label)
-            at_risk.append((label.split(" ")[0], [int((times[mask] >= t).sum()) for t in ticks]))
-        ax.set_ylim(0, 1.02)
-        ax.set_xlim(0, ticks[-1] or 1)
-        ax.set_xticks(ticks, [f"{t:.0f}" for t in ticks])
-        ax.set_xlabel("months")
-        ax.set_ylabel(f"{row.outcome.upper()} probability")
-        ax.legend(frameon=False, loc="upper right", title=row.feature)
-        for line, (label, counts) in enumerate(at_risk):
-            y = 0.1 - line * 0.06
-            fig.text(0.01, y, f"at risk, {label}", fontsize=6.5)
-            for t, count in zip(ticks, counts, strict=True):
-                x = 0.11 + 0.86 * (t / (ticks[-1] or 1))
-                fig.text(x, y, str(count), fontsize=6.5, ha="center")
-        svg = inline(fig, f"km-{k}", f"Kaplan-Meier curves of {row.outcome} by {row.feature}")
+        svg = inline(km_figure(result, row), f"km-{k}", f"Kaplan-Meier curves of {row.outcome} by {row.feature}")
     hr = "" if row.effect is None else f"; Cox HR {row.effect:.2f} ({_num(row.ci_low)}–{_num(row.ci_high)})"
     caption = (f"{row.outcome.upper()} by {row.feature}: {row.n_with} with ({row.events_with} events), "
                f"{row.n_without} without ({row.events_without} events); {row.test} p = {_num(row.p_value)}, "
