@@ -45,11 +45,12 @@ def cohort_table(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, 
     frame = pd.DataFrame({
         "sample_id": [f"S{i:03d}" for i in range(n)], "GENE_A": carrier.astype(int),
         "GENE_B": np.where(assessed, np.where(other, "true", "false"), "NA"), "os_months": months,
-        "os_event": event, "best_response": response,
+        "os_event": event, "best_response": response, "tumour_type": rng.choice(["LUAD", "SKCM"], n),
     })
     features, outcomes = folder / "features.tsv", folder / "outcomes.tsv"
     frame[["sample_id", "GENE_A", "GENE_B"]].to_csv(features, sep="\t", index=False)
-    frame[["sample_id", "os_months", "os_event", "best_response"]].to_csv(outcomes, sep="\t", index=False)
+    frame[["sample_id", "os_months", "os_event", "best_response", "tumour_type"]].to_csv(outcomes, sep="\t",
+                                                                                       index=False)
     frame["GENE_B_assessed"] = assessed
     frame["GENE_B_value"] = other
     return features, outcomes, frame
@@ -240,3 +241,17 @@ def test_missing_extra_says_how_to_install(monkeypatch: pytest.MonkeyPatch, tmp_
                                       str(DATA / "tiny_outcomes.tsv"), "--out", str(tmp_path / "out")])
     assert result.exit_code == 1
     assert "pip install 'hpdgenomics[outcomes]'" in result.output
+
+
+def test_stratified_cox_matches_lifelines(cohort_table: tuple[Path, Path, pd.DataFrame], tmp_path: Path) -> None:
+    from lifelines import CoxPHFitter
+
+    features, outcomes, frame = cohort_table
+    result = associate(AssociateOptions(out_dir=tmp_path, features=features, outcomes=(outcomes,),
+                                        stratify_by_tumour_type=True))
+    row = _result_row(result, "GENE_A", "os")
+    cox = CoxPHFitter().fit(frame[["os_months", "os_event", "GENE_A", "tumour_type"]], "os_months", "os_event",
+                            strata=["tumour_type"]).summary.loc["GENE_A"]
+    assert row.effect == pytest.approx(cox["exp(coef)"])
+    assert row.p_value == pytest.approx(cox["p"])
+    assert row.test.startswith("Cox stratified")

@@ -171,6 +171,8 @@ def test_sdtm_examples_give_sums_and_labels(tmp_path: Path) -> None:
     for subject, total in week3.items():
         assert patients[subject].quantities.points.first_evaluation.sum_mm == pytest.approx(total)
     assert result.measurements.skipped["not the accepted assessment (ACPTFL not Y)"] == (tr.TRACPTFL != "Y").sum()
+    tr_skipped = sum(v for k, v in result.measurements.skipped.items() if not k.startswith("RS:"))
+    assert result.measurements.rows_used + tr_skipped == result.measurements.rows_read == len(tr)  # every row counted
 
 
 @settings(max_examples=40, deadline=None)

@@ -25,6 +25,7 @@ from hpdgenomics.outcomes.series import MeasurementSet, PatientSeries, Scan
 from hpdgenomics.outcomes.tables import Row, Table, parse_date, parse_number, read_table
 
 _Visit = tuple[str, str]  # subject, visit label
+UNMEASURED = "visit leaves a target lesion unmeasured (sum not comparable)"
 
 
 def _assessor_rows(table: Table, prefix: str) -> tuple[list[Row], Counter[str]]:
@@ -65,12 +66,12 @@ def read_sdtm(tr: str | Path, tu: str | Path | None = None, rs: str | Path | Non
                              f"twice by the same assessor (first at line {lesions[lesion].line})", line=row.line)
         lesions[lesion] = row
     new_organs = _new_lesion_organs(read_table(tu)) if tu is not None else None
-    responses = _responses(read_table(rs)) if rs is not None else {}
+    responses = _responses(read_table(rs), skipped) if rs is not None else {}
     patients = _series(table, visits, new_organs, responses, skipped)
     notes: list[str] = []
     if treatment is not None:
         notes += treatment_from_table(read_table(treatment), {p.patient_id: p for p in patients})
-    used = sum(len(lesions) for lesions in visits.values())
+    used = sum(len(lesions) for lesions in visits.values()) - skipped[UNMEASURED]  # TR rows in the sums
     return MeasurementSet(patients, f"SDTM TR {table.path}" + (f", TU {tu}" if tu else "") + (f", RS {rs}" if rs
                           else ""), len(table.rows), used, dict(skipped), tuple(notes))
 
@@ -87,7 +88,7 @@ def _series(table: Table, visits: dict[tuple[str, str, str], dict[str, Row]],
         first = min(lesions.values(), key=lambda r: r.line)
         values = [parse_number(r.get("TRSTRESN"), table.path, r.line, "TRSTRESN") for r in lesions.values()]
         if set(lesions) != lesion_sets[subject] or any(v is None for v in values):
-            skipped["visit leaves a target lesion unmeasured (sum not comparable)"] += len(lesions)
+            skipped[UNMEASURED] += len(lesions)
             continue
         scan_date = parse_date(when, table.path, first.line, "TRDTC", allow_partial=True)
         organs = None if new_organs is None else new_organs.get((subject, visit), 0)
@@ -108,13 +109,19 @@ def _new_lesion_organs(table: Table) -> dict[_Visit, int]:
     return {key: len(value) for key, value in organs.items()}
 
 
-def _responses(table: Table) -> dict[_Visit, str]:
+def _responses(table: Table, skipped: Counter[str]) -> dict[_Visit, str]:
+    """Overall response per subject and visit; a value that is no RECIST response (the simulated domain has
+    'CHECK') is counted and left out rather than stopping the run."""
     rows, _ = _assessor_rows(table, "RS")
     found: dict[_Visit, str] = {}
     for row in rows:
         if row.get("RSTESTCD").upper() != "OVRLRESP":
             continue
-        response = parse_response(row.get("RSSTRESC") or row.get("RSORRES"), table.path, row.line)
+        try:
+            response = parse_response(row.get("RSSTRESC") or row.get("RSORRES"), table.path, row.line)
+        except InputError:
+            skipped["RS: overall response not CR/PR/SD/PD/NE (left out)"] += 1
+            continue
         if response is not None:
             found.setdefault((row.get("USUBJID"), row.get("VISIT")), response)
     return found
