@@ -25,7 +25,7 @@ from hpdgenomics.inputs.samples import (
     purity_ploidy_by_sample,
     resolve_tumour_type,
 )
-from hpdgenomics.inputs.small_variants import SampleInputs, read_maf_input, read_vcf_input
+from hpdgenomics.inputs.small_variants import ReadChoice, SampleInputs, read_maf_input, read_vcf_input
 from hpdgenomics.model import InputFile, SampleProfile
 from hpdgenomics.readers.text import BackgroundHashes
 from hpdgenomics.report import SampleReport, build_report
@@ -102,15 +102,16 @@ def read_profiles(ruleset: RuleSet, request: AnnotateRequest) -> tuple[list[Samp
         genes = ruleset.genes()
         files: list[InputFile] = []
         samples: list[SampleInputs] = []
+        choice = ReadChoice(genes=genes, build=requested_build, sample=sample, sample_id=sample_id,
+                            tumour_sample=selection.tumour_sample, include_filtered=filters.include_filtered,
+                            include_germline=filters.include_germline)
         if vcf is not None:
             fasta = inputs.reference_fasta
-            samples = [read_vcf_input(Path(vcf), genes, requested_build, selection.tumour_sample, sample_id or sample,
-                                      filters.include_filtered, tmb_regions=panel_regions, count_tmb=panel is not None,
+            samples = [read_vcf_input(Path(vcf), choice, tmb_regions=panel_regions, count_tmb=panel is not None,
                                       reference_fasta=None if fasta is None else Path(fasta))]
             files.append(InputFile(str(vcf), "vcf", hashes.get(vcf)))
         elif maf is not None:
-            samples = read_maf_input(Path(maf), genes, requested_build, sample, filters.include_filtered,
-                                     filters.include_germline, tmb_regions=panel_regions, count_tmb=panel is not None)
+            samples = read_maf_input(Path(maf), choice, tmb_regions=panel_regions, count_tmb=panel is not None)
             if sample_id is not None and len(samples) == 1:
                 samples[0].sample_id = sample_id
             files.append(InputFile(str(maf), "maf", hashes.get(maf)))
@@ -121,8 +122,7 @@ def read_profiles(ruleset: RuleSet, request: AnnotateRequest) -> tuple[list[Samp
         if cn_kind is None and vcf is not None and _has_copy_number_records(samples[0].vcf_header):
             cn_kind, cn_path = "cnv_vcf", vcf  # the same VCF also carries copy-number records
         if cn_kind is not None and cn_path is not None:
-            samples = attach_copy_number(samples, cn_kind, Path(cn_path), genes, requested_build, sample, sample_id,
-                                         selection.tumour_sample, filters.include_filtered, cn_options, sheet=sheet,
+            samples = attach_copy_number(samples, cn_kind, Path(cn_path), choice, cn_options, sheet=sheet,
                                          ploidy_given=cn.ploidy)
             if cn_path is not vcf:
                 files.append(InputFile(str(cn_path), cn_kind, hashes.get(cn_path)))
@@ -185,6 +185,6 @@ def _clinical_sheet(path: PathLike | ClinicalSheet | None, files: list[InputFile
 
 def _has_copy_number_records(header: Any) -> bool:
     """The VCF header, read once with its small variants, also declares copy-number records."""
-    from hpdgenomics.readers.small_variants.vcf import has_copy_number_records
+    from hpdgenomics.readers.small_variants.vcf_header import has_copy_number_records
 
     return header is not None and has_copy_number_records(header)

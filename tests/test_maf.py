@@ -8,6 +8,7 @@ import pytest
 
 from hpdgenomics.errors import InputError, SampleSelectionError
 from hpdgenomics.readers.small_variants.maf import SKIP_FILTERED, SKIP_GERMLINE, SKIP_NOT_RULE_GENE, read_maf
+from hpdgenomics.readers.small_variants.maf_records import MafChoice
 
 from .conftest import TEST_DATA
 
@@ -97,7 +98,7 @@ def _both(path: Path, **options):
 
     comments, header = maf._header(path)
     columns = maf._resolve_columns(path, header, comments + 1)
-    fast = maf_stream.read_streamed(path, comments, header, columns, **options)
+    fast = maf_stream.read_streamed(path, comments, header, columns, MafChoice(**options))
     careful = maf._read_carefully(path, comments, header, columns, **options)
     return fast, careful
 
@@ -146,8 +147,7 @@ def test_malformed_files_are_left_to_the_careful_path(name: str) -> None:
     path = TEST_DATA / "malformed" / "maf" / name
     comments, header = maf._header(path)
     columns = maf._resolve_columns(path, header, comments + 1)
-    assert maf_stream.read_streamed(path, comments, header, columns, sample=None, include_germline=False,
-                                    include_filtered=False, genes=GENES) is None
+    assert maf_stream.read_streamed(path, comments, header, columns, MafChoice(genes=GENES)) is None
 
 
 def test_blank_line_is_counted_like_the_careful_path(tmp_path: Path) -> None:

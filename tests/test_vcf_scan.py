@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from hpdgenomics.errors import InputError
 from hpdgenomics.genome.builds import normalise_contig
-from hpdgenomics.readers.small_variants import vcf_scan
+from hpdgenomics.readers.small_variants import vcf_inflate, vcf_scan
 from hpdgenomics.readers.small_variants.vcf import (
     SKIP_FILTERED,
     SKIP_NOT_RULE_GENE,
@@ -96,8 +96,8 @@ def test_vectorised_scan_agrees_with_line_by_line_reading(tmp_path: Path, record
     body = "".join(f"{c}\t{p}\t.\tA\tT\t.\tPASS\t{'X' * pad}\n" for c, p, pad in sorted(records, key=lambda r: r[0]))
     text = HEADER + body
     regions = [("1", 1000, 5_000_000), ("12", 25_000_000, 26_000_000), ("chrUn_KI270302v1_with_a_long_name", 1, 50)]
-    old = vcf_scan.CHUNK_BYTES
-    vcf_scan.CHUNK_BYTES = chunk
+    old = vcf_inflate.CHUNK_BYTES
+    vcf_inflate.CHUNK_BYTES = chunk
     try:
         for kind in ("plain", "bgzf"):
             path = _write(tmp_path, text, kind)
@@ -106,7 +106,7 @@ def test_vectorised_scan_agrees_with_line_by_line_reading(tmp_path: Path, record
             assert written.decode() == HEADER + "".join(
                 line + "\n" for n, line in enumerate(text.splitlines(), start=1) if n in result.selected_lines)
     finally:
-        vcf_scan.CHUNK_BYTES = old
+        vcf_inflate.CHUNK_BYTES = old
 
 
 @pytest.mark.parametrize(("body", "line", "message"), [

@@ -20,7 +20,7 @@ from hpdgenomics.inputs.copy_number import (
     sample_copy_number,
     segment_build,
 )
-from hpdgenomics.inputs.small_variants import SampleInputs, vcf_build
+from hpdgenomics.inputs.small_variants import ReadChoice, SampleInputs, vcf_build
 from hpdgenomics.model import (
     AlterationKind,
     Coverage,
@@ -45,9 +45,8 @@ class PanelSize:
 
 
 def attach_copy_number(
-    inputs: list[SampleInputs], kind: str, path: Path, genes: frozenset[str], requested_build: str | None,
-    sample: str | None, sample_id: str | None, tumour_sample: str | None, include_filtered: bool,
-    options: CopyNumberOptions, sheet: ClinicalSheet | None = None, ploidy_given: float | None = None,
+    inputs: list[SampleInputs], kind: str, path: Path, choice: ReadChoice, options: CopyNumberOptions,
+    sheet: ClinicalSheet | None = None, ploidy_given: float | None = None,
 ) -> list[SampleInputs]:
     """Read the copy-number file, match its samples to the small-variant samples, and call each one.
 
@@ -55,6 +54,8 @@ def attach_copy_number(
     purity and ploidy come from the sheet unless the options give them (``ploidy_given``: the ploidy the user set,
     None for the default); a disagreement is an error.
     """
+    genes, requested_build, sample, sample_id = choice.genes, choice.build, choice.sample, choice.sample_id
+    tumour_sample, include_filtered = choice.tumour_sample, choice.include_filtered
     single_tumour = len(inputs) == 1 and (kind in ("cns", "cnv_vcf") or sample is None)
     # A one-tumour run (VCF, or a MAF narrowed by --sample) reads only that tumour from a multi-sample CN file.
     cn = read_copy_number(kind, path, sample=sample if kind != "cnv_vcf" else sample_id, options=options,

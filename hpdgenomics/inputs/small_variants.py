@@ -34,6 +34,19 @@ from hpdgenomics.readers.text import first_empty_cell_line
 REGION_PADDING = 100
 
 
+@dataclass(frozen=True)
+class ReadChoice:
+    """What every reader of a run is told: the genes the rules need, the build asked for, which sample, what to keep."""
+
+    genes: frozenset[str]
+    build: str | None = None  # the requested (canonical) build; None: decided from the data
+    sample: str | None = None  # the sample of multi-sample files (MAF barcode, SEG ID, CNA column)
+    sample_id: str | None = None  # the id the report carries
+    tumour_sample: str | None = None  # the VCF column of the tumour
+    include_filtered: bool = False  # keep records whose FILTER is not PASS
+    include_germline: bool = False  # keep MAF rows whose Mutation_Status is Germline
+
+
 @dataclass
 class SampleInputs:
     """What the readers produced for one sample, before the rules run."""
@@ -53,14 +66,14 @@ class SampleInputs:
     vcf_header: VcfHeader | None = None  # the small-variant VCF's header (it may also carry copy-number records)
 
 
-def read_vcf_input(
-    path: Path, genes: frozenset[str], requested_build: str | None, tumour_sample: str | None,
-    sample_id: str | None, include_filtered: bool, tmb_regions: Regions | None = None, count_tmb: bool = False,
-    reference_fasta: Path | None = None,
-) -> SampleInputs:
-    """Read the tumour of a VCF: by region over ``genes`` (indexed files read by region, others scanned), unless
+def read_vcf_input(path: Path, choice: ReadChoice, tmb_regions: Regions | None = None, count_tmb: bool = False,
+                   reference_fasta: Path | None = None) -> SampleInputs:
+    """Read the tumour of a VCF: by region over the genes (indexed files read by region, others scanned), unless
     TMB needs every record. Records without annotation are annotated from the bundled transcript models, with codons
-    from ``reference_fasta`` when given."""
+    from ``reference_fasta`` when given. The report's id is the choice's ``sample_id``, else its ``sample``, else
+    the tumour column (the file name for sites-only files)."""
+    genes, requested_build, include_filtered = choice.genes, choice.build, choice.include_filtered
+    tumour_sample, sample_id = choice.tumour_sample, choice.sample_id or choice.sample
     header = inspect_vcf(path)
     build, basis = vcf_build(header, requested_build)
     if requested_build is not None:
@@ -200,12 +213,12 @@ def file_stem(path: Path) -> str:
     return name or path.name
 
 
-def read_maf_input(
-    path: Path, genes: frozenset[str], requested_build: str | None, sample: str | None, include_filtered: bool,
-    include_germline: bool, tmb_regions: Regions | None = None, count_tmb: bool = False,
-) -> list[SampleInputs]:
-    """One :class:`SampleInputs` per Tumor_Sample_Barcode of a MAF (only ``sample`` when given); with
+def read_maf_input(path: Path, choice: ReadChoice, tmb_regions: Regions | None = None,
+                   count_tmb: bool = False) -> list[SampleInputs]:
+    """One :class:`SampleInputs` per Tumor_Sample_Barcode of a MAF (only the choice's ``sample`` when given); with
     ``count_tmb`` each sample's mutations are counted for TMB (inside ``tmb_regions`` when given)."""
+    genes, requested_build, sample = choice.genes, choice.build, choice.sample
+    include_filtered, include_germline = choice.include_filtered, choice.include_germline
     result = read_maf(path, sample=sample, include_germline=include_germline, include_filtered=include_filtered,
                       genes=genes, tmb=TmbCount(regions=tmb_regions) if count_tmb else None,
                       declared_build=requested_build)

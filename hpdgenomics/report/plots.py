@@ -1,10 +1,8 @@
 """Copy-number figures of the HTML report: inline SVG drawn with matplotlib from the report document.
 
-The sample's data (segments, copy numbers, states, thresholds) come only from the document: the genome-wide
-``copy_number.segments`` when a document carries it, otherwise the segments behind the rule genes' calls
-(``copy_number.genes[].parts``), and the figure says which. Where a gene lies and how long a chromosome is are
-reference facts, not results: they come from ``copy_number.genes[].gene_start/gene_end`` when present, else from
-the bundled gene and contig tables of the document's genome build.
+What is drawn (segments, copy numbers, states, thresholds, gene spans, chromosome lengths) is read from the document
+by :mod:`.plot_data`; the figure says whether it shows the genome-wide segment list or only the segments behind the
+rule genes' calls.
 
 matplotlib is imported inside :func:`copy_number_figures`, so importing the package (``hpdgenomics --help``, the VCF
 path) never pays for it. Figures are drawn with matplotlib's object API (``Figure`` and the SVG canvas), which
@@ -18,17 +16,14 @@ import html
 import io
 import math
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-# The zoomed regions a tumour board asks about: the MDM2/CDK4 amplicon, MDM4, the 11q13 amplicon and EGFR.
-PANELS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("12q15", ("MDM2", "CDK4")),
-    ("1q32", ("MDM4",)),
-    ("11q13", ("CCND1", "FGF19", "FGF4", "FGF3")),
-    ("7p11", ("EGFR",)),
-)
+from hpdgenomics.report.plot_data import PANELS, PlotData, Segment, chromosome_lengths, plot_data
+
+__all__ = ["PANELS", "CopyNumberFigures", "PanelFigure", "Segment", "copy_number_figures", "inline_svg", "plot_data"]
+
 PANEL_PADDING_BP = 2_000_000
 STATE_COLOURS = {
     "amplification": "#b3261e",
@@ -38,7 +33,6 @@ STATE_COLOURS = {
     "deep_deletion": "#1e3a8a",
 }
 CN_FLOOR = 0.25  # copy numbers below this are drawn on the bottom line of the log-scaled axis
-_CHROM_ORDER = {str(i): i for i in range(1, 23)} | {"X": 23, "Y": 24, "MT": 25, "M": 25}
 _RC = {
     "svg.fonttype": "none",  # text stays text: smaller, searchable, and the page's fonts render it
     "font.family": "sans-serif",
@@ -51,18 +45,6 @@ _RC = {
     "axes.spines.top": False,
     "axes.spines.right": False,
 }
-
-
-@dataclass(frozen=True, slots=True)
-class Segment:
-    """One segment as the document gives it (coordinates 0-based, half-open)."""
-
-    chrom: str
-    start: int
-    end: int
-    copy_number: float | None
-    log2: float | None
-    state: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,19 +66,6 @@ class CopyNumberFigures:
     note: str = ""
     genome_wide: bool = False
     legend: tuple[tuple[str, str], ...] = field(default_factory=tuple)
-
-
-@dataclass(frozen=True)
-class _Data:
-    segments: tuple[Segment, ...]
-    mode: str  # "cn" (absolute copy number, log-scaled axis) or "log2"
-    genome_wide: bool
-    build: str | None
-    gene_spans: Mapping[str, tuple[str, int, int]]
-    gene_calls: Mapping[str, Mapping[str, Any]]
-    thresholds: Mapping[str, Any]
-    gene_thresholds: Mapping[str, Mapping[str, Any]]
-    ploidy: float
 
 
 def copy_number_figures(document: Mapping[str, Any]) -> CopyNumberFigures:
@@ -124,121 +93,6 @@ def copy_number_figures(document: Mapping[str, Any]) -> CopyNumberFigures:
     return CopyNumberFigures(genome=genome, panels=panels, note=note, genome_wide=data.genome_wide, legend=legend)
 
 
-# ---------------------------------------------------------------- data (no matplotlib)
-
-
-def plot_data(document: Mapping[str, Any]) -> _Data:
-    """The segments, axis mode, gene spans and thresholds the figures are drawn from."""
-    cn = document.get("copy_number") or {}
-    build = (document.get("sample") or {}).get("genome_build")
-    listed = _listed_segments(cn.get("segments"))
-    genome_wide = listed is not None
-    segments = listed if listed is not None else _part_segments(cn.get("genes", ()))
-    if segments and all(s.copy_number is not None for s in segments):
-        mode = "cn"
-    elif segments and all(s.log2 is not None for s in segments):
-        mode = "log2"
-    else:
-        segments = [s for s in segments if s.copy_number is not None]
-        mode = "cn"
-    segments.sort(key=lambda s: (chrom_rank(s.chrom), s.start, s.end))
-    settings = cn.get("settings") or {}
-    thresholds = settings.get("thresholds") or {}
-    calls = {str(g["gene"]): g for g in cn.get("genes", ())}
-    wanted = {gene for _, genes in PANELS for gene in genes} | {
-        gene for gene, call in calls.items() if call.get("state") in ("amplification", "deep_deletion")}
-    return _Data(
-        segments=tuple(segments), mode=mode, genome_wide=genome_wide, build=build,
-        gene_spans=_gene_spans(wanted, calls, build), gene_calls=calls,
-        thresholds=thresholds.get("default") or {}, gene_thresholds=thresholds.get("genes") or {},
-        ploidy=float(settings.get("ploidy") or 2.0),
-    )
-
-
-def _listed_segments(listed: Any) -> list[Segment] | None:
-    """``copy_number.segments`` as ``{"columns": [...], "rows": [[...], ...]}`` or a list of objects, if present."""
-    if listed is None:
-        return None
-    if isinstance(listed, Mapping):
-        columns = list(listed.get("columns", ()))
-        records: Iterable[Mapping[str, Any]] = (dict(zip(columns, row, strict=False)) for row in listed.get("rows", ()))
-    else:
-        records = listed
-    segments = [_segment(r) for r in records if r.get("chrom") is not None and r.get("start") is not None]
-    # An empty list means the input had no segments to list (discrete calls, CNVkit bins): fall back to the parts.
-    return segments or None
-
-
-def _part_segments(genes: Iterable[Mapping[str, Any]]) -> list[Segment]:
-    seen: dict[tuple[str, int, int], Segment] = {}
-    for gene in genes:
-        for part in gene.get("parts", ()):
-            if part.get("chrom") is None or part.get("start") is None or part.get("end") is None:
-                continue
-            segment = _segment(part)
-            seen.setdefault((segment.chrom, segment.start, segment.end), segment)
-    return list(seen.values())
-
-
-def _segment(record: Mapping[str, Any]) -> Segment:
-    cn, log2 = record.get("copy_number"), record.get("log2")
-    return Segment(chrom=_chrom(record["chrom"]), start=int(record["start"]), end=int(record["end"]),
-                   copy_number=None if cn is None else float(cn), log2=None if log2 is None else float(log2),
-                   state=str(record.get("state") or "neutral"))
-
-
-def _gene_spans(genes: Iterable[str], calls: Mapping[str, Mapping[str, Any]],
-                build: str | None) -> dict[str, tuple[str, int, int]]:
-    spans: dict[str, tuple[str, int, int]] = {}
-    table = None
-    for gene in sorted(genes):
-        call = calls.get(gene) or {}
-        if call.get("gene_start") is not None and call.get("gene_end") is not None and call.get("chrom") is not None:
-            spans[gene] = (_chrom(call["chrom"]), int(call["gene_start"]), int(call["gene_end"]))
-            continue
-        if table is None:
-            table = _reference_genes(build)
-        found = table.get(gene) if table is not None else None
-        if found is not None:
-            spans[gene] = (_chrom(found.chrom), found.gene_start, found.gene_end)
-    return spans
-
-
-def _reference_genes(build: str | None) -> Any:
-    from hpdgenomics.genome.builds import SUPPORTED_BUILDS  # reference tables only when drawing
-    from hpdgenomics.genome.reference import load_genes
-
-    return load_genes(build) if build in SUPPORTED_BUILDS else None
-
-
-def _chromosome_lengths(data: _Data) -> dict[str, int]:
-    """Reference lengths of the primary chromosomes when the build is known, else how far the segments reach."""
-    reach: dict[str, int] = {}
-    for s in data.segments:
-        reach[s.chrom] = max(reach.get(s.chrom, 0), s.end)
-    from hpdgenomics.genome.builds import SUPPORTED_BUILDS, contig_lengths
-
-    if data.build in SUPPORTED_BUILDS:
-        lengths = {_chrom(c): n for c, n in contig_lengths(data.build).items() if _chrom(c) in _CHROM_ORDER}
-        lengths.pop("MT", None)
-        if "Y" not in reach:
-            lengths.pop("Y", None)
-        for chrom, end in reach.items():
-            lengths[chrom] = max(lengths.get(chrom, 0), end)
-        return dict(sorted(lengths.items(), key=lambda kv: chrom_rank(kv[0])))
-    return dict(sorted(reach.items(), key=lambda kv: chrom_rank(kv[0])))
-
-
-def chrom_rank(chrom: str) -> tuple[int, str]:
-    """Sort key: 1..22, X, Y, then anything else by name."""
-    return (_CHROM_ORDER.get(chrom, 99), chrom)
-
-
-def _chrom(name: Any) -> str:
-    text = str(name)
-    return text[3:] if text.lower().startswith("chr") else text
-
-
 # ---------------------------------------------------------------- drawing
 
 
@@ -248,7 +102,7 @@ def _value(segment: Segment, mode: str) -> float:
     return segment.log2 or 0.0
 
 
-def _y_limits(data: _Data) -> tuple[float, float]:
+def _y_limits(data: PlotData) -> tuple[float, float]:
     values = [_value(s, data.mode) for s in data.segments]
     if data.mode == "cn":
         amp = float(data.thresholds.get("amplification_cn") or 6)
@@ -257,7 +111,7 @@ def _y_limits(data: _Data) -> tuple[float, float]:
     return min(-2.5, min(values) - 0.3), max(3.0, max(values) + 0.3)
 
 
-def _prepare_axis(ax: Any, data: _Data, ylim: tuple[float, float]) -> None:
+def _prepare_axis(ax: Any, data: PlotData, ylim: tuple[float, float]) -> None:
     ax.set_ylim(*ylim)
     if data.mode == "cn":
         ax.set_yscale("log", base=2)
@@ -273,7 +127,7 @@ def _prepare_axis(ax: Any, data: _Data, ylim: tuple[float, float]) -> None:
               colors="#e5e7eb", linewidth=0.5, zorder=0)
 
 
-def _threshold_lines(ax: Any, data: _Data, genes: Sequence[str] = ()) -> None:
+def _threshold_lines(ax: Any, data: PlotData, genes: Sequence[str] = ()) -> None:
     """Amplification and deep-deletion thresholds (per-gene overrides in a panel), and the ploidy baseline."""
     from matplotlib.transforms import blended_transform_factory
 
@@ -304,7 +158,7 @@ def _threshold_lines(ax: Any, data: _Data, genes: Sequence[str] = ()) -> None:
         ax.text(1.003, y, label, transform=where, color=colour, fontsize=6, va="center", ha="left", clip_on=False)
 
 
-def _draw_segments(ax: Any, segments: Sequence[Segment], data: _Data, offset: Mapping[str, float] | None = None,
+def _draw_segments(ax: Any, segments: Sequence[Segment], data: PlotData, offset: Mapping[str, float] | None = None,
                    scale: float = 1.0, linewidth: float = 2.2, min_width: float = 0.0) -> None:
     """Segments as horizontal bars at their value; a focal segment narrower than ``min_width`` (x units) is widened
     around its centre so that a 100-kb amplification stays visible on a genome-wide axis."""
@@ -330,10 +184,10 @@ def _draw_segments(ax: Any, segments: Sequence[Segment], data: _Data, offset: Ma
             ax.vlines([(a + b) / 2 for a, b, _, _ in stems], data.ploidy, [y for _, _, y, _ in stems],
                       colors=[c for _, _, _, c in stems], linewidth=0.8, zorder=2)
 
-def _genome_svg(data: _Data) -> str:
+def _genome_svg(data: PlotData) -> str:
     from matplotlib.figure import Figure
 
-    lengths = _chromosome_lengths(data)
+    lengths = chromosome_lengths(data)
     offset: dict[str, float] = {}
     total = 0.0
     for chrom, length in lengths.items():
@@ -358,7 +212,7 @@ def _genome_svg(data: _Data) -> str:
     return inline_svg(fig, "genome", "Genome-wide copy-number profile")
 
 
-def _genome_labels(data: _Data, offset: Mapping[str, float],
+def _genome_labels(data: PlotData, offset: Mapping[str, float],
                    total: float) -> list[tuple[str, float, float, str]]:
     """Names of amplified and deeply deleted genes; neighbours with the same state share one label (the 11q13
     genes lie within 0.2 Mb and would print on top of each other)."""
@@ -386,7 +240,7 @@ def _genome_labels(data: _Data, offset: Mapping[str, float],
     return labels
 
 
-def _panel_figure(band: str, genes: tuple[str, ...], data: _Data) -> PanelFigure:
+def _panel_figure(band: str, genes: tuple[str, ...], data: PlotData) -> PanelFigure:
     from matplotlib.figure import Figure
 
     title = f"{band} — {', '.join(genes)}"
@@ -426,7 +280,7 @@ def _panel_figure(band: str, genes: tuple[str, ...], data: _Data) -> PanelFigure
     return PanelFigure(band, genes, inline_svg(fig, f"panel-{band}", f"Copy number around {title}"), caption)
 
 
-def _panel_caption(genes: Sequence[str], data: _Data, drawn: bool) -> str:
+def _panel_caption(genes: Sequence[str], data: PlotData, drawn: bool) -> str:
     if not drawn:
         return "No segment of the input covers this region."
     parts = []

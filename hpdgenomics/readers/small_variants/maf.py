@@ -7,7 +7,6 @@ Only the columns needed are read (a GDC MAF has over 100). Several samples per f
 from __future__ import annotations
 
 import csv
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -20,53 +19,34 @@ from hpdgenomics.genome.builds import (
     normalise_build_name,
     normalise_contig,
 )
-from hpdgenomics.model.alterations import Origin, SmallVariant
 from hpdgenomics.model.qc import ReadTally, TmbCount
 from hpdgenomics.model.vocab import NON_SYNONYMOUS, class_of_maf_classification
 from hpdgenomics.readers.small_variants.maf_columns import (
-    CENTRE_PROTEIN_COLUMNS,
     HG18,
-    STANDARD_PROTEIN_COLUMNS,
     centre_protein_columns,
     is_hg18,
     note_columns_and_build,
-    protein_of,
 )
+from hpdgenomics.readers.small_variants.maf_records import (
+    OPTIONAL,
+    PROTEIN_COLUMNS,
+    REQUIRED,
+    SKIP_BLANK,
+    SKIP_FILTERED,
+    SKIP_GERMLINE,
+    SKIP_NOT_RULE_GENE,
+    SKIP_UNKNOWN_CLASS,
+    MafChoice,
+    MafResult,
+    MafSample,
+    kept_variant,
+)
+from hpdgenomics.readers.small_variants.maf_records import int_value as _int
 from hpdgenomics.readers.text import GZIP_MAGIC, first_ragged_line, name_list, not_utf8, open_text
 
-REQUIRED = ("Hugo_Symbol", "Tumor_Sample_Barcode", "Variant_Classification")
-OPTIONAL = (
-    "Chromosome", "Start_Position", "End_Position", "Reference_Allele", "Tumor_Seq_Allele1", "Tumor_Seq_Allele2",
-    "HGVSp_Short", "Protein_Change", "HGVSp", "HGVSc", "Transcript_ID", "Exon_Number",
-    "t_alt_count", "t_ref_count", "t_depth", "Mutation_Status", "NCBI_Build", "FILTER",
-)
-PROTEIN_COLUMNS = (*STANDARD_PROTEIN_COLUMNS, *CENTRE_PROTEIN_COLUMNS)  # most specific first (maf_columns.py)
-
-SKIP_GERMLINE = "germline (Mutation_Status)"
-SKIP_UNKNOWN_CLASS = "unrecognised Variant_Classification"
-SKIP_NOT_RULE_GENE = "not in a gene the rules need"
-SKIP_BLANK = "blank line"
-SKIP_FILTERED = "FILTER not PASS"
-
-
-@dataclass
-class MafSample:
-    """The rows of one Tumor_Sample_Barcode."""
-
-    sample_id: str
-    variants: list[SmallVariant] = field(default_factory=list)
-    tally: ReadTally | None = None
-    tmb: TmbCount | None = None  # mutations counted for TMB (when asked for)
-
-
-@dataclass
-class MafResult:
-    """All samples read from one MAF, in the order they first appear."""
-
-    path: Path
-    samples: dict[str, MafSample]
-    build: str | None
-    protein_column: str | None
+__all__ = ["OPTIONAL", "PROTEIN_COLUMNS", "REQUIRED", "SKIP_BLANK", "SKIP_FILTERED", "SKIP_GERMLINE",
+           "SKIP_NOT_RULE_GENE", "SKIP_UNKNOWN_CLASS", "MafChoice", "MafResult", "MafSample", "kept_variant",
+           "read_maf"]
 
 
 def read_maf(
@@ -92,8 +72,9 @@ def read_maf(
         read_streamed,  # the fast path; None leaves the file to the one below
     )
 
-    result = read_streamed(path, comment_lines, header, canonical, sample=sample, include_germline=include_germline,
-                           include_filtered=include_filtered, genes=genes, tmb=tmb, declared_build=declared_build)
+    choice = MafChoice(sample=sample, include_germline=include_germline, include_filtered=include_filtered,
+                       genes=genes, tmb=tmb, declared_build=declared_build)
+    result = read_streamed(path, comment_lines, header, canonical, choice)
     if result is None:
         result = _read_carefully(path, comment_lines, header, canonical, sample=sample,
                                  include_germline=include_germline, include_filtered=include_filtered, genes=genes,
@@ -193,35 +174,6 @@ def _counts_for_tmb(record: dict[str, Any], tmb: TmbCount) -> bool:
         return False
     chrom = (record.get("Chromosome") or "").strip()
     return tmb.inside(normalise_contig(chrom), _int(record.get("Start_Position")))
-
-
-def kept_variant(record: dict[str, Any], where: str, protein_columns: list[str]) -> SmallVariant:
-    """The variant of a row that passed the checks of :func:`_read_row` (also used by the streamed fast path)."""
-    gene = (record["Hugo_Symbol"] or "").strip()
-    status = (record.get("Mutation_Status") or "").strip().lower()
-    filter_value = (record.get("FILTER") or "PASS").strip() or "PASS"
-    consequence = class_of_maf_classification(record["Variant_Classification"] or "")
-    assert consequence is not None
-    return SmallVariant(
-        gene=gene,
-        chrom=normalise_contig((record.get("Chromosome") or "").strip()),
-        pos=_int(record.get("Start_Position")),
-        ref=(record.get("Reference_Allele") or "").strip(),
-        alt=_alt(record),
-        consequence_class=consequence,
-        consequence_terms=(record["Variant_Classification"],),
-        protein_change=protein_of(record, protein_columns),
-        transcript=(record.get("Transcript_ID") or "").strip() or None,
-        hgvsc=(record.get("HGVSc") or "").strip() or None,
-        exon=_exon(record.get("Exon_Number")),
-        vaf=_vaf(record),
-        depth=_int(record.get("t_depth")) or _sum(record.get("t_alt_count"), record.get("t_ref_count")),
-        alt_reads=_int(record.get("t_alt_count")),
-        filter=filter_value,
-        origin={"somatic": Origin.SOMATIC, "germline": Origin.GERMLINE}.get(status, Origin.UNKNOWN),
-        annotation="MAF Variant_Classification",
-        source=where,
-    )
 
 
 def _header(path: Path) -> tuple[int, list[str]]:
@@ -364,35 +316,3 @@ def _check_rows(path: Path, frame: Any, build: str | None, first_line: int,
                          f"GRCh38 (at most {int(limit.iloc[index]):,} bp)", line=first_line + index)
 
 
-def _alt(record: dict[str, Any]) -> str:
-    ref = (record.get("Reference_Allele") or "").strip()
-    for column in ("Tumor_Seq_Allele2", "Tumor_Seq_Allele1"):
-        allele = (record.get(column) or "").strip()
-        if allele and allele != ref:
-            return allele
-    return ""
-
-
-def _exon(text: str | None) -> int | None:
-    head = (text or "").split("/", 1)[0].strip()
-    return int(head) if head.isdigit() else None
-
-
-def _int(text: Any) -> int | None:
-    text = str(text or "").strip()
-    try:
-        return int(float(text)) if text else None
-    except ValueError:
-        return None
-
-
-def _sum(*values: Any) -> int | None:
-    numbers = [_int(v) for v in values]
-    return sum(n for n in numbers if n is not None) if all(n is not None for n in numbers) else None
-
-
-def _vaf(record: dict[str, Any]) -> float | None:
-    alt, ref = _int(record.get("t_alt_count")), _int(record.get("t_ref_count"))
-    if alt is None or ref is None or alt + ref == 0:
-        return None
-    return round(alt / (alt + ref), 6)

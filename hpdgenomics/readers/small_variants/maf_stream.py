@@ -15,9 +15,8 @@ careful path's (tests compare the two on every MAF fixture).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from hpdgenomics.errors import SampleSelectionError
 from hpdgenomics.genome.builds import (
@@ -30,12 +29,10 @@ from hpdgenomics.genome.builds import (
 )
 from hpdgenomics.model.qc import ReadTally, TmbCount
 from hpdgenomics.model.vocab import NON_SYNONYMOUS, class_of_maf_classification
-from hpdgenomics.readers.text import GZIP_MAGIC
+from hpdgenomics.readers.small_variants import maf_records
+from hpdgenomics.readers.small_variants.maf_inflate import CHUNK_BYTES, Refused, TextChunks
+from hpdgenomics.readers.small_variants.maf_records import MafChoice, MafResult
 
-if TYPE_CHECKING:
-    from hpdgenomics.readers.small_variants.maf import MafResult
-
-CHUNK_BYTES = 16 << 20  # decompressed text parsed at a time: about 15,000 rows of a GDC MAF
 # Reason codes, in the order the careful path checks them (see maf._read_row).
 KEPT, BLANK, GERMLINE, FILTERED, UNKNOWN_CLASS, NOT_RULE_GENE = range(6)
 # Columns read as dictionaries: few distinct values, so per-value work is done once per batch.
@@ -45,15 +42,8 @@ _POSITIONS = ("Start_Position", "End_Position")
 _COUNTS = ("t_alt_count", "t_ref_count", "t_depth")
 
 
-class _Refused(Exception):
-    """The fast path cannot vouch for this file: the careful path must read it."""
-
-
-def read_streamed(
-    path: Path, comment_lines: int, header: list[str], columns: dict[str, str], *, sample: str | None,
-    include_germline: bool, include_filtered: bool, genes: frozenset[str] | None, tmb: TmbCount | None = None,
-    declared_build: str | None = None,
-) -> MafResult | None:
+def read_streamed(path: Path, comment_lines: int, header: list[str], columns: dict[str, str],
+                  choice: MafChoice) -> MafResult | None:
     """Read ``path`` like :func:`.maf.read_maf`, or return None to leave it to the careful path.
 
     ``header`` is the header line's column names and ``columns`` the canonical → file spelling map of the columns
@@ -66,17 +56,15 @@ def read_streamed(
     except ImportError:  # pragma: no cover - pyarrow is a declared dependency
         return None
     try:
-        return _read(np, pa, pacsv, path, comment_lines, header, columns, sample, include_germline,
-                     include_filtered, genes, tmb, declared_build)
-    except (_Refused, pa.ArrowException, UnicodeDecodeError, OSError, EOFError, ValueError):
+        return _read(np, pa, pacsv, path, comment_lines, header, columns, choice.sample, choice.include_germline,
+                     choice.include_filtered, choice.genes, choice.tmb, choice.declared_build)
+    except (Refused, pa.ArrowException, UnicodeDecodeError, OSError, EOFError, ValueError):
         return None
 
 
 def _read(np: Any, pa: Any, pacsv: Any, path: Path, comment_lines: int, header: list[str], columns: dict[str, str],
           sample: str | None, include_germline: bool, include_filtered: bool,
           genes: frozenset[str] | None, tmb: TmbCount | None, declared_build: str | None) -> MafResult:
-    from hpdgenomics.readers.small_variants import maf
-
     position = {name: header.index(spelling) for name, spelling in columns.items()}
     names = [f"c{i}" for i in range(len(header))]  # positional names: header spellings may repeat or be odd
     wanted = {name: names[i] for name, i in position.items()}
@@ -88,12 +76,12 @@ def _read(np: Any, pa: Any, pacsv: Any, path: Path, comment_lines: int, header: 
     convert_options = pacsv.ConvertOptions(include_columns=list(wanted.values()), column_types=types,
                                            strings_can_be_null=False, quoted_strings_can_be_null=False,
                                            null_values=[], true_values=[], false_values=[])
-    protein_columns = [c for c in maf.PROTEIN_COLUMNS if c in columns]
+    protein_columns = [c for c in maf_records.PROTEIN_COLUMNS if c in columns]
     state = _State(np, path, sample, include_germline, include_filtered, genes, tmb)
     state.declared_build = declared_build
     first_data_line = comment_lines + 2
     row = 0
-    with _TextChunks(path, comment_lines + 1) as chunks:
+    with TextChunks(path, comment_lines + 1) as chunks:
         for chunk in chunks:
             # One parse per chunk on this thread (pyarrow releases the GIL) while the reader thread inflates the next.
             parsed = pacsv.read_csv(pa.py_buffer(chunk), read_options=read_options, parse_options=parse_options,
@@ -104,85 +92,7 @@ def _read(np: Any, pa: Any, pacsv: Any, path: Path, comment_lines: int, header: 
                 table = {name: batch.column(wanted[name]) for name in wanted}
                 state.batch(np, pa, table, row, first_data_line, protein_columns)
                 row += batch.num_rows
-    return state.finish(maf, protein_columns)
-
-
-class _TextChunks:
-    """The file after its first ``skip_lines`` lines, decompressed by a worker thread (ISA-L, else zlib) into pieces
-    of about :data:`CHUNK_BYTES` that end at a newline. A problem in the worker reaches the reader as _Refused."""
-
-    def __init__(self, path: Path, skip_lines: int) -> None:
-        import queue
-        import threading
-
-        self._path, self._skip = path, skip_lines
-        self._queue: queue.Queue[bytes | BaseException | None] = queue.Queue(maxsize=3)
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._produce, name="hpdgenomics-maf-inflate", daemon=True)
-        self._thread.start()
-
-    def _open(self) -> Any:
-        with self._path.open("rb") as probe:
-            gzipped = probe.read(2) == GZIP_MAGIC
-        if not gzipped:
-            return self._path.open("rb")
-        try:
-            from isal import igzip
-        except ImportError:  # pragma: no cover - isal is a declared dependency
-            import gzip
-
-            return gzip.open(self._path, "rb")
-        return igzip.open(self._path, "rb")
-
-    def _put(self, item: bytes | BaseException | None) -> bool:
-        import queue
-
-        while not self._stop.is_set():
-            try:
-                self._queue.put(item, timeout=0.1)
-                return True
-            except queue.Full:
-                continue
-        return False
-
-    def _produce(self) -> None:
-        try:
-            with self._open() as handle:
-                for _ in range(self._skip):
-                    if not handle.readline():
-                        break
-                carry = b""
-                while not self._stop.is_set():
-                    data = handle.read(CHUNK_BYTES)
-                    if not data:
-                        if carry and not self._put(carry if carry.endswith(b"\n") else carry + b"\n"):
-                            return
-                        break
-                    data = carry + data if carry else data
-                    cut = data.rfind(b"\n") + 1
-                    carry = data[cut:]
-                    if cut and not self._put(data[:cut]):
-                        return
-        except Exception as exc:  # corrupt or truncated data: the careful path will name it
-            self._put(_Refused(str(exc)))
-            return
-        self._put(None)
-
-    def __iter__(self) -> Iterator[bytes]:
-        while True:
-            item = self._queue.get()
-            if item is None:
-                return
-            if isinstance(item, BaseException):
-                raise item
-            yield item
-
-    def __enter__(self) -> _TextChunks:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self._thread.join()
+    return state.finish(protein_columns)
 
 
 class _State:
@@ -283,7 +193,7 @@ class _State:
         assert self.tmb is not None
         if self.tmb.regions is not None:
             if "Chromosome" not in table or "Start_Position" not in table:
-                raise _Refused  # the careful path counts row by row (and finds no position to place)
+                raise Refused  # the careful path counts row by row (and finds no position to place)
             chroms = table["Chromosome"].to_pylist()
             starts = table["Start_Position"].to_pylist()
             for k in np.flatnonzero(nonsyn).tolist():
@@ -311,15 +221,14 @@ class _State:
 
     def _keep(self, pa: Any, table: dict[str, Any], kept: Any, sample_codes: Any, row: int, first_data_line: int,
               protein_columns: list[str]) -> None:
-        from hpdgenomics.readers.small_variants import maf
-
         indices = pa.array(kept)
         names = list(table)
         rows = pa.table([table[name].take(indices) for name in names], names=names).to_pylist()
         for offset, record in enumerate(rows):
             k = int(kept[offset])
             where = f"{self.path.name}:{first_data_line + row + k}"
-            self.variants.setdefault(int(sample_codes[k]), []).append(maf.kept_variant(record, where, protein_columns))
+            variant = maf_records.kept_variant(record, where, protein_columns)
+            self.variants.setdefault(int(sample_codes[k]), []).append(variant)
 
     # -- the checks of maf._check_rows and maf._build, as detection only ----------------------------------------
 
@@ -348,7 +257,7 @@ class _State:
         if "Start_Position" in numbers and "End_Position" in numbers:
             start, end = numbers["Start_Position"], numbers["End_Position"]
             if ((start >= 0) & (end >= 0) & (end < start)).any():
-                raise _Refused
+                raise Refused
         if "NCBI_Build" in table:
             for value in _dictionary(np, table["NCBI_Build"])[0]:
                 if not value.strip():
@@ -356,9 +265,9 @@ class _State:
                 try:
                     build = normalise_build_name(value)
                 except UnsupportedBuild as exc:
-                    raise _Refused from exc
+                    raise Refused from exc
                 if build and self.builds and build not in self.builds:
-                    raise _Refused
+                    raise Refused
                 if build and not self.builds:
                     self.builds.append(build)
         if "Chromosome" not in table:
@@ -369,7 +278,7 @@ class _State:
             name = value.strip()
             if name not in self._contig_cache:
                 if name and contig_kind(name) == "unknown":
-                    raise _Refused
+                    raise Refused
                 self._contig_cache[name] = normalise_contig(name)
             contigs.append(self._contig_cache[name])
         ends = numbers.get("End_Position", numbers.get("Start_Position"))
@@ -385,23 +294,24 @@ class _State:
 
     # -- the result ----------------------------------------------------------------------------------------------
 
-    def finish(self, maf: Any, protein_columns: list[str]) -> MafResult:
+    def finish(self, protein_columns: list[str]) -> MafResult:
         build = self.builds[0] if self.builds else None
         checked = build or self.declared_build  # the user's build when the file names none
         builds = [checked] if checked else list(SUPPORTED_BUILDS)
         for contig, position in self.max_position.items():
             limit = max(contig_lengths(b).get(contig, 0) for b in builds) or None
             if limit is not None and position > limit:
-                raise _Refused  # the careful path names the row and says which build
+                raise Refused  # the careful path names the row and says which build
         in_file = [barcode for barcode in self.codes if barcode]
         if self.sample is not None and self.sample not in self.codes:
             shown = ", ".join(in_file[:10]) + (" …" if len(in_file) > 10 else "")
             raise SampleSelectionError(self.path, f"sample {self.sample!r} is not in Tumor_Sample_Barcode "
                                        f"({len(in_file)} samples: {shown or 'none'})")
-        reasons = {BLANK: maf.SKIP_BLANK, GERMLINE: maf.SKIP_GERMLINE, FILTERED: maf.SKIP_FILTERED,
-                   UNKNOWN_CLASS: maf.SKIP_UNKNOWN_CLASS, NOT_RULE_GENE: maf.SKIP_NOT_RULE_GENE}
-        result = maf.MafResult(path=self.path, samples={}, build=build,
-                               protein_column=protein_columns[0] if protein_columns else None)
+        reasons = {BLANK: maf_records.SKIP_BLANK, GERMLINE: maf_records.SKIP_GERMLINE,
+                   FILTERED: maf_records.SKIP_FILTERED, UNKNOWN_CLASS: maf_records.SKIP_UNKNOWN_CLASS,
+                   NOT_RULE_GENE: maf_records.SKIP_NOT_RULE_GENE}
+        result = maf_records.MafResult(path=self.path, samples={}, build=build,
+                                       protein_column=protein_columns[0] if protein_columns else None)
         for barcode, code in self.codes.items():
             if self.sample is not None and barcode != self.sample:
                 continue
@@ -419,8 +329,8 @@ class _State:
             if self.tmb is not None:
                 counted = int(self.tmb_counts[code]) if code < len(self.tmb_counts) else 0
                 count = TmbCount(regions=self.tmb.regions, counted=counted)
-            result.samples[barcode] = maf.MafSample(barcode, variants=self.variants.get(code, []), tally=tally,
-                                                    tmb=count)
+            result.samples[barcode] = maf_records.MafSample(barcode, variants=self.variants.get(code, []), tally=tally,
+                                                            tmb=count)
         return result
 
 
@@ -441,5 +351,5 @@ def _odd_number(name: str, text: str) -> int:
         return -1
     pattern = r"[1-9][0-9]*" if name in _POSITIONS else r"[0-9]+(?:\.0*)?"
     if not re.fullmatch(pattern, value):
-        raise _Refused
+        raise Refused
     return int(float(value))

@@ -3,19 +3,20 @@
 Indexed files are read by region over the genes the caller asks for; unindexed ones are streamed. One
 :class:`~hpdgenomics.model.SmallVariant` is made per ALT allele and gene, on the transcript chosen by
 :func:`.annotations.choose_per_gene`. Every record read is kept or counted under a reason.
+
+The header is read by :mod:`.vcf_header`, the body checked by :mod:`.vcf_checks`, unindexed files pre-filtered
+by :mod:`.vcf_scan`; the types they share are in :mod:`.vcf_types` (re-exported here).
 """
 
 from __future__ import annotations
 
 import math
-import re
 import warnings
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
-from pathlib import Path
+from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
-from hpdgenomics.errors import InputError, SampleSelectionError
+from hpdgenomics.errors import InputError
 from hpdgenomics.genome.builds import normalise_contig
 from hpdgenomics.model.alterations import Origin, SmallVariant
 from hpdgenomics.model.qc import ReadTally, TmbCount
@@ -24,7 +25,11 @@ from hpdgenomics.readers._htslib import captured_htslib_messages, summarise_mess
 from hpdgenomics.readers.numbers import checked_finite
 from hpdgenomics.readers.small_variants import annotations as ann
 from hpdgenomics.readers.small_variants import vcf_checks
-from hpdgenomics.readers.text import name_list, open_text
+from hpdgenomics.readers.small_variants.vcf_header import choose_tumour_sample, has_copy_number_records, inspect_vcf
+from hpdgenomics.readers.small_variants.vcf_types import UnannotatedRecord, VcfHeader, VcfResult
+
+__all__ = ["UnannotatedRecord", "VcfHeader", "VcfResult", "choose_tumour_sample", "has_copy_number_records",
+           "inspect_vcf", "read_vcf"]
 
 SKIP_NO_ALT = "no ALT allele"
 SKIP_SYMBOLIC = "symbolic or breakend ALT (structural/copy-number record)"
@@ -32,138 +37,6 @@ SKIP_FILTERED = "FILTER not PASS"
 SKIP_UNANNOTATED = "unannotated (no CSQ/ANN/BCSQ/EFF)"
 SKIP_NOT_RULE_GENE = "not in a gene the rules need"
 SKIP_NO_GENE = "annotation names no gene for this allele"
-
-_CONTIG_RE = re.compile(r"^##contig=<(?P<body>.*)>\s*$")
-_TUMOUR_NAMES = {"TUMOR", "TUMOUR"}
-
-
-@dataclass(frozen=True)
-class VcfHeader:
-    """What the header tells before any record is read."""
-
-    path: Path
-    samples: tuple[str, ...]
-    tumour_sample_header: str | None  # Mutect2 ##tumor_sample=
-    contig_lengths: dict[str, int]  # normalised names
-    reference: str | None  # ##reference= / ##assembly= value
-    annotation_key: str | None  # the INFO key we will read (CSQ, ANN, BCSQ, EFF)
-    annotation_fields: tuple[str, ...] | None
-    format_keys: frozenset[str]
-    indexed: bool
-    header_lines: int
-    uses_chr_prefix: bool
-    info_keys: frozenset[str] = frozenset()
-    declared_build: str | None = None  # the build the user declared (positions are checked against it)
-
-
-@dataclass(frozen=True, slots=True)
-class UnannotatedRecord:
-    """A record kept by the FILTER check but carrying no annotation, for annotation from transcript models.
-
-    ``alts`` excludes '.' and '*'; ``vaf``, ``depth`` and ``alt_reads`` are aligned with ``alts``.
-    """
-
-    chrom: str  # normalised contig name
-    pos: int  # 1-based
-    ref: str
-    alts: tuple[str, ...]
-    filter: str
-    vaf: tuple[float | None, ...]
-    depth: tuple[int | None, ...]
-    alt_reads: tuple[int | None, ...]
-    somatic: bool
-    source: str  # "file:line" (or "file:chrom:pos" when read by region)
-
-
-@dataclass
-class VcfResult:
-    """Variants of the tumour sample plus everything the report needs to say how they were read."""
-
-    sample_id: str
-    variants: list[SmallVariant]
-    tally: ReadTally
-    header: VcfHeader
-    mode: str  # "region" or "stream"
-    unannotated: list[UnannotatedRecord] = field(default_factory=list)
-
-    @property
-    def unannotated_positions(self) -> list[tuple[str, int]]:
-        """(contig, 1-based position) of every unannotated record (each counted as skipped in the tally)."""
-        return [(record.chrom, record.pos) for record in self.unannotated]
-
-
-def inspect_vcf(path: str | Path) -> VcfHeader:
-    """Read and check the header of a VCF; raise :class:`InputError` when it is not a usable VCF."""
-    path = Path(path)
-    header_lines = []
-    with open_text(path) as handle:
-        for number, line in enumerate(handle, start=1):
-            if number == 1 and not line.startswith("##fileformat=VCF"):
-                raise InputError(path, "not a VCF: the first line must be '##fileformat=VCFv4.x'", line=1)
-            header_lines.append(line.rstrip("\r\n"))
-            if line.startswith("#CHROM"):
-                break
-        else:
-            if not header_lines:
-                raise InputError(path, "the file is empty: expected a VCF starting with '##fileformat=VCFv4.x'")
-            raise InputError(path, "VCF header has no '#CHROM' line (file empty or truncated)")
-    columns = header_lines[-1].split("\t")
-    if columns[:8] != ["#CHROM", "POS", "ID", "REF", "ALT", "QUAL", "FILTER", "INFO"]:
-        raise InputError(path, "the #CHROM line must be tab-separated with the 8 fixed VCF columns",
-                         line=len(header_lines))
-    vcf_checks.header_problems(path, columns, len(header_lines))
-    samples = tuple(columns[9:])
-    meta = _meta_lines(header_lines)
-    key, fields = _annotation(path, meta)
-    contigs = _contig_lengths(header_lines)
-    return VcfHeader(
-        path=path,
-        samples=samples,
-        tumour_sample_header=_first(meta.get("tumor_sample")),
-        contig_lengths={normalise_contig(name): length for name, length in contigs.items()},
-        reference=_first(meta.get("reference") or meta.get("assembly")),
-        annotation_key=key,
-        annotation_fields=tuple(fields) if fields else None,
-        format_keys=frozenset(_ids(meta.get("FORMAT", []))),
-        indexed=_has_index(path),
-        header_lines=len(header_lines),
-        uses_chr_prefix=any(name.startswith("chr") for name in contigs),
-        info_keys=frozenset(_ids(meta.get("INFO", []))),
-    )
-
-
-def _first(values: list[str] | None) -> str | None:
-    return values[0] if values else None
-
-
-def choose_tumour_sample(header: VcfHeader, requested: str | None, fallback_id: str | None = None) -> str | None:
-    """The tumour sample column: requested, else ##tumor_sample=, else the only sample, else a column named TUMOR.
-
-    Returns None for a sites-only VCF (no sample columns). Raises :class:`SampleSelectionError` listing the samples
-    when the choice is ambiguous or the requested sample is absent.
-    """
-    samples = header.samples
-    if requested is not None:
-        if requested not in samples:
-            if not samples and fallback_id is None:
-                return None
-            listed = name_list(samples) or "none (sites-only VCF)"
-            raise SampleSelectionError(header.path, f"tumour sample {requested!r} is not in the VCF; samples: {listed}")
-        return requested
-    if not samples:
-        return None
-    if header.tumour_sample_header in samples:
-        return header.tumour_sample_header
-    if len(samples) == 1:
-        return samples[0]
-    named = [s for s in samples if s.upper() in _TUMOUR_NAMES]
-    if len(named) == 1:
-        return named[0]
-    raise SampleSelectionError(
-        header.path,
-        f"the VCF has {len(samples)} samples and no ##tumor_sample= header; choose one with --tumour-sample: "
-        + name_list(samples),
-    )
 
 
 def read_vcf(
@@ -500,53 +373,3 @@ def _float_value(array: Any, row: int, column: int, header: VcfHeader, where: st
     return None if math.isnan(value) or value < 0 else round(value, 6)
 
 
-def _meta_lines(lines: Iterable[str]) -> dict[str, list[str]]:
-    meta: dict[str, list[str]] = {}
-    for line in lines:
-        if line.startswith("##") and "=" in line:
-            key, value = line[2:].split("=", 1)
-            meta.setdefault(key, []).append(value)
-    return meta
-
-
-def _ids(definitions: list[str]) -> list[str]:
-    return [m.group(1) for d in definitions if (m := re.search(r"ID=([^,>]+)", d))]
-
-
-def _annotation(path: Path, meta: dict[str, list[str]]) -> tuple[str | None, list[str] | None]:
-    info = {m.group(1): d for d in meta.get("INFO", []) if (m := re.search(r"ID=([^,>]+)", d))}
-    for key in ann.ANNOTATION_KEYS:
-        if key not in info:
-            continue
-        description = re.search(r'Description="(.*)"', info[key])
-        fields = ann.header_fields(description.group(1)) if description else None
-        if key == "CSQ" and not fields:
-            raise InputError(path, "the ##INFO=<ID=CSQ> header line has no 'Format: ...' field list; "
-                             "it is needed to read VEP annotations")
-        return key, fields
-    return None, None
-
-
-def _contig_lengths(lines: Iterable[str]) -> dict[str, int]:
-    lengths = {}
-    for line in lines:
-        match = _CONTIG_RE.match(line)
-        if not match:
-            continue
-        fields = dict(
-            part.split("=", 1) for part in re.split(r",(?=[A-Za-z_]+=)", match.group("body")) if "=" in part
-        )
-        if "ID" in fields and fields.get("length", "").isdigit():
-            lengths[fields["ID"]] = int(fields["length"])
-    return lengths
-
-
-def _has_index(path: Path) -> bool:
-    if not path.name.endswith((".gz", ".bgz")):
-        return False
-    return any(Path(f"{path}{suffix}").exists() for suffix in (".tbi", ".csi"))
-
-
-def has_copy_number_records(header: VcfHeader) -> bool:
-    """True when the header declares what copy-number records need (so the file is worth scanning for them)."""
-    return "END" in header.info_keys and ("SVTYPE" in header.info_keys or "CN" in header.format_keys)

@@ -26,7 +26,7 @@ from hpdgenomics.genome.builds import SUPPORTED_BUILDS, build_named_in_text, con
 from hpdgenomics.readers.text import GZIP_MAGIC, name_list, open_text
 
 if TYPE_CHECKING:
-    from hpdgenomics.readers.small_variants.vcf import VcfHeader
+    from hpdgenomics.readers.small_variants.vcf_types import VcfHeader
 
 # Keys whose values change what is reported: a body that uses one without declaring it is an error, because htslib
 # then reads it as text and the annotation or copy number would be lost. Undeclared keys that only feed VAF and
