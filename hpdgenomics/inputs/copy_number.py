@@ -215,10 +215,7 @@ def _from_segments(cn: CopyNumberInput, result: GeneCalls, coordinates: dict[str
     else:
         basis = (f"{what} of {sample} from {cn.path.name} ({tally.kept} used), called on {build}; "
                  f"{len(result.calls)} of {len(coordinates)} rule genes covered")
-    calls = tuple(result.calls[g] for g in sorted(result.calls))
-    gaps = _gaps(result)
-    events = _co_amplifications(calls, coordinates, build)
-    return SampleCopyNumber(calls, events, GeneScope.of(result.calls), basis, gaps, tally)
+    return _sample_result(result, coordinates, build, basis, tally)
 
 
 def _from_discrete(cn: CopyNumberInput, sample: str, genes: list[str], coordinates: dict[str, Gene | None],
@@ -241,10 +238,15 @@ def _from_discrete(cn: CopyNumberInput, sample: str, genes: list[str], coordinat
         tally = one.tally
         basis = (f"discrete copy-number calls of {sample} from {cn.path.name} (GISTIC/cBioPortal codes: only 2 is "
                  f"an amplification); {len(result.calls)} of {len(genes)} rule genes profiled")
+    return _sample_result(result, coordinates, build, basis, tally)
+
+
+def _sample_result(result: GeneCalls, coordinates: dict[str, Gene | None], build: str, basis: str,
+                   tally: ReadTally | None) -> SampleCopyNumber:
+    """One sample's gene calls with their co-amplification events, coverage and gaps."""
     calls = tuple(result.calls[g] for g in sorted(result.calls))
-    gaps = _gaps(result)
     events = _co_amplifications(calls, coordinates, build)
-    return SampleCopyNumber(calls, events, GeneScope.of(result.calls), basis, gaps, tally)
+    return SampleCopyNumber(calls, events, GeneScope.of(result.calls), basis, _gaps(result), tally)
 
 
 def _co_amplifications(calls: tuple[CopyNumberCall, ...], coordinates: dict[str, Gene | None],

@@ -7,6 +7,7 @@ import hashlib
 import io
 from collections.abc import Sequence
 from pathlib import Path
+from typing import IO
 
 from hpdgenomics.errors import InputError
 
@@ -31,10 +32,8 @@ def open_text(path: str | Path) -> _CheckedText:
     if path.is_dir():
         raise InputError(path, "is a folder, expected a file")
     try:
-        with path.open("rb") as probe:
-            magic = probe.read(2)
         # The handle outlives this function: the caller closes it through the returned text wrapper.
-        raw = gzip.open(path, "rb") if magic == GZIP_MAGIC else path.open("rb")  # noqa: SIM115
+        raw = open_bytes(path)
     except OSError as exc:
         raise InputError(path, f"cannot be opened: {exc.strerror or exc}") from exc
     # utf-8-sig drops a byte-order mark; newline=None turns Windows line endings into '\n'.
@@ -98,6 +97,13 @@ def not_utf8(path: str | Path, error: UnicodeDecodeError) -> InputError:
                       "with iconv -f latin1 -t utf-8)", line=line)
 
 
+def open_bytes(path: Path) -> IO[bytes]:
+    """The file's bytes, inflated when it is gzipped (told by its first two bytes, not its name)."""
+    with path.open("rb") as probe:
+        magic = probe.read(2)
+    return gzip.open(path, "rb") if magic == GZIP_MAGIC else path.open("rb")  # type: ignore[return-value]
+
+
 def first_undecodable_line(path: str | Path, chunk_size: int = 1 << 20) -> int | None:
     """The 1-based line holding the first byte that is not valid UTF-8, or None (valid, or unreadable)."""
     import codecs
@@ -106,9 +112,7 @@ def first_undecodable_line(path: str | Path, chunk_size: int = 1 << 20) -> int |
     decoder = codecs.getincrementaldecoder("utf-8")()
     newlines = 0
     try:
-        with path.open("rb") as probe:
-            magic = probe.read(2)
-        with gzip.open(path, "rb") if magic == GZIP_MAGIC else path.open("rb") as handle:
+        with open_bytes(path) as handle:
             while True:
                 chunk = handle.read(chunk_size)
                 try:
@@ -175,9 +179,7 @@ def first_ragged_line(path: str | Path, header_line: int, columns: int, chunk_si
     expected = columns - 1
     number, rest = 0, b""
     try:
-        with path.open("rb") as probe:
-            magic = probe.read(2)
-        with gzip.open(path, "rb") if magic == GZIP_MAGIC else path.open("rb") as handle:
+        with open_bytes(path) as handle:
             while True:
                 chunk = handle.read(chunk_size)
                 data = rest + chunk

@@ -19,14 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from hpdgenomics.errors import SampleSelectionError
-from hpdgenomics.genome.builds import (
-    SUPPORTED_BUILDS,
-    UnsupportedBuild,
-    contig_kind,
-    contig_lengths,
-    normalise_build_name,
-    normalise_contig,
-)
+from hpdgenomics.genome import builds as genome_builds
 from hpdgenomics.model.qc import ReadTally, TmbCount
 from hpdgenomics.model.vocab import NON_SYNONYMOUS, class_of_maf_classification
 from hpdgenomics.readers.small_variants import maf_records
@@ -263,8 +256,8 @@ class _State:
                 if not value.strip():
                     continue
                 try:
-                    build = normalise_build_name(value)
-                except UnsupportedBuild as exc:
+                    build = genome_builds.normalise_build_name(value)
+                except genome_builds.UnsupportedBuild as exc:
                     raise Refused from exc
                 if build and self.builds and build not in self.builds:
                     raise Refused
@@ -277,9 +270,9 @@ class _State:
         for value in values:
             name = value.strip()
             if name not in self._contig_cache:
-                if name and contig_kind(name) == "unknown":
+                if name and genome_builds.contig_kind(name) == "unknown":
                     raise Refused
-                self._contig_cache[name] = normalise_contig(name)
+                self._contig_cache[name] = genome_builds.normalise_contig(name)
             contigs.append(self._contig_cache[name])
         ends = numbers.get("End_Position", numbers.get("Start_Position"))
         if ends is None:
@@ -297,9 +290,9 @@ class _State:
     def finish(self, protein_columns: list[str]) -> MafResult:
         build = self.builds[0] if self.builds else None
         checked = build or self.declared_build  # the user's build when the file names none
-        builds = [checked] if checked else list(SUPPORTED_BUILDS)
+        builds = [checked] if checked else list(genome_builds.SUPPORTED_BUILDS)
         for contig, position in self.max_position.items():
-            limit = max(contig_lengths(b).get(contig, 0) for b in builds) or None
+            limit = max(genome_builds.contig_lengths(b).get(contig, 0) for b in builds) or None
             if limit is not None and position > limit:
                 raise Refused  # the careful path names the row and says which build
         in_file = [barcode for barcode in self.codes if barcode]

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from hpdgenomics.errors import BuildMismatchError, InputError
 from hpdgenomics.genome.builds import SUPPORTED_BUILDS, build_named_in_text, contig_lengths, normalise_contig
-from hpdgenomics.readers.text import GZIP_MAGIC, name_list, open_text
+from hpdgenomics.readers.text import name_list, open_bytes, open_text
 
 if TYPE_CHECKING:
     from hpdgenomics.readers.small_variants.vcf_types import VcfHeader
@@ -48,9 +48,7 @@ _NUMBER = {
 
 
 def _raw(path: Path) -> Any:
-    with path.open("rb") as probe:
-        magic = probe.read(2)
-    return gzip.open(path, "rb") if magic == GZIP_MAGIC else path.open("rb")
+    return open_bytes(path)
 
 
 def scan_body(header: VcfHeader) -> None:
