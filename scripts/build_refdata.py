@@ -8,9 +8,10 @@ intervals, UCSC cytobands, and the GRCh37/GRCh38 assembly reports shipped by bio
 - ``cytobands.<build>.tsv.gz`` chromosome bands
 - ``contigs.<build>.tsv``    main chromosome lengths, RefSeq accessions and UCSC names (for build detection)
 
-plus ``liftover.GRCh37_to_GRCh38.tsv.gz``, the UCSC hg19→hg38 chain as ungapped aligned blocks between main
-chromosomes (each row: GRCh37 chrom, start, end; GRCh38 chrom, start, strand), the OncoTree tables
-(``oncotree.tsv``, ``oncotree_retired.tsv``: see ``build_oncotree.py``, which this script runs),
+plus ``hotspots.cancerhotspots_v2.tsv.gz``, the Cancer Hotspots v2 residues (Chang 2018) checked against the bundled
+transcripts (see :func:`read_hotspots`), and ``liftover.GRCh37_to_GRCh38.tsv.gz``, the UCSC hg19→hg38 chain as ungapped
+aligned blocks between main chromosomes (each row: GRCh37 chrom, start, end; GRCh38 chrom, start, strand), the
+OncoTree tables (``oncotree.tsv``, ``oncotree_retired.tsv``: see ``build_oncotree.py``, which this script runs),
 
 and ``MANIFEST.json`` naming every source with its sha256 and every output with its sha256 and row count.
 Output is deterministic: rerunning on the same sources gives byte-identical files.
@@ -49,7 +50,12 @@ SOURCES = {
     "assemblies/GRCh38.p14.json.gz": ("Assembly report from PyPI bioutils 0.6.2", "Apache-2.0"),
     "chain/hg19ToHg38.over.chain.gz": ("UCSC liftOver chain via GitHub broadinstitute/SpliceAI-lookup @ d204c34",
                                        "UCSC liftOver files freely usable"),
+    "cancerhotspots/v2_multi_type_residue.txt": (
+        "Cancer Hotspots v2 via GitHub cBioPortal/cancerhotspots @ 8c79cc6; Chang MT et al. Cancer Discov "
+        "2018;8(2):174-183, PMID 29247016, doi:10.1158/2159-8290.CD-17-0321",
+        "published result of the paper (cited); repository code AGPL-3.0, only a derived table is shipped"),
 }
+HOTSPOT_COLUMNS = ("gene", "kind", "start", "end", "ref", "variants", "tumours", "transcript", "transcript_check")
 GENE_COLUMNS = ("gene", "chrom", "start", "end", "strand", "transcript", "mane", "cds_start", "cds_end",
                 "exon_starts", "exon_ends", "gene_start", "gene_end")
 
@@ -67,14 +73,20 @@ def build_all(src: Path, out: Path) -> dict[str, object]:
     out.mkdir(parents=True, exist_ok=True)
     mane = read_mane(src / "mane" / "transcript.txt")
     outputs = []
+    bundled: dict[str, list[dict[str, object]]] = {}
     for build, (ucsc, assembly) in BUILDS.items():
         cds = mane_cds(src / "mane" / f"Gencode.{build}.utr5.bed.gz", src / "mane" / f"Gencode.{build}.utr3.bed.gz")
         genes = choose_transcripts(read_refgene(src / "refgene" / f"{ucsc}.refGene.txt.gz"), mane, cds)
+        bundled[build] = [dict(zip(GENE_COLUMNS, row, strict=True)) for row in genes]
         outputs.append(write_gz(out / f"genes.{build}.tsv.gz", GENE_COLUMNS, genes))
         outputs.append(write_gz(out / f"cytobands.{build}.tsv.gz", ("chrom", "start", "end", "band", "stain"),
                                 read_cytobands(src / "cytoband" / f"chromosome.band.{ucsc}.txt")))
         outputs.append(write_plain(out / f"contigs.{build}.tsv", ("name", "length", "refseq", "ucsc"),
                                    read_contigs(src / "assemblies" / f"{assembly}.json.gz")))
+    hotspots, checks = read_hotspots(src / "cancerhotspots" / "v2_multi_type_residue.txt",
+                                     src / "mane" / "transcript.txt", bundled)
+    outputs.append({**write_gz(out / "hotspots.cancerhotspots_v2.tsv.gz", HOTSPOT_COLUMNS, hotspots),
+                    "checks": checks})
     outputs.append(write_gz(out / "liftover.GRCh37_to_GRCh38.tsv.gz",
                             ("chrom", "start", "end", "to_chrom", "to_start", "to_strand"),
                             read_chain(src / "chain" / "hg19ToHg38.over.chain.gz")))
@@ -100,6 +112,82 @@ def _oncotree(src: Path, out: Path) -> tuple[list[dict[str, object]], list[dict[
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module.build(src, out)  # type: ignore[no-any-return]
+
+
+def read_hotspots(
+    path: Path, mane_path: Path, bundled: dict[str, list[dict[str, object]]]
+) -> tuple[list[list[object]], dict[str, int]]:
+    """Cancer Hotspots v2 rows as (gene, kind, start, end, ref, variants, tumours, transcript, transcript_check).
+
+    ``kind`` is ``residue`` (one amino acid, ``variants`` the observed alternative residues), ``indel`` (an in-frame
+    indel range) or ``splice``. Each residue is checked against the transcript the package bundles for its gene:
+    ``same`` when the table's Ensembl transcript is the MANE twin of the bundled RefSeq transcript in both builds
+    (same numbering), ``differs`` when it is another transcript (numbering may differ: matched only when the
+    variant's own reference residue agrees), ``beyond`` when the residue lies past the bundled protein's end, and
+    ``no_mane`` when the bundled transcript has no MANE twin. The reference amino acid itself cannot be read here
+    (no genome sequence is bundled); it is checked against each variant's reference residue when matching.
+    """
+    ensembl_of = {}
+    for line in mane_path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("#") or not line.strip():
+            continue
+        _gene, refseq, ensembl = line.split("\t")[:3]
+        ensembl_of[refseq.split(".")[0]] = ensembl.split(".")[0]
+    genes = {build: {str(g["gene"]): g for g in rows} for build, rows in bundled.items()}
+    rows: list[list[object]] = []
+    checks = {"rows_read": 0, "same": 0, "differs": 0, "beyond": 0, "no_mane": 0, "gene_not_bundled": 0}
+    with path.open(encoding="utf-8") as handle:
+        header = handle.readline().rstrip("\n").split("\t")
+        for line in handle:
+            record = dict(zip(header, line.rstrip("\n").split("\t"), strict=False))
+            checks["rows_read"] += 1
+            row = _hotspot_row(record)
+            gene, transcript = str(row[0]), str(row[7])
+            if not all(gene in genes[build] for build in genes):
+                checks["gene_not_bundled"] += 1
+                row.append("gene_not_bundled")
+                rows.append(row)
+                continue
+            check = "same"
+            for build in genes:
+                chosen = genes[build][gene]
+                twin = ensembl_of.get(str(chosen["transcript"]))
+                if twin is None:
+                    check = "no_mane"
+                elif twin != transcript and check == "same":
+                    check = "differs"
+                if int(str(row[3])) > _protein_length(chosen):
+                    check = "beyond"
+            checks[check] += 1
+            row.append(check)
+            rows.append(row)
+    rows.sort(key=lambda r: (str(r[0]), int(str(r[2])), str(r[1])))
+    return rows, checks
+
+
+def _hotspot_row(record: dict[str, str]) -> list[object]:
+    residue = record["Residue"]
+    variants = [part.split(":")[0] for part in record["Variant_Amino_Acid"].split("|") if part]
+    if residue.endswith(" sp"):
+        kind, start, end, ref, alts = "splice", int(residue[1:-3]), int(residue[1:-3]), "", ""
+    elif "-" in residue or record.get("Indel_Size"):
+        first, _, last = record["Amino_Acid_Position"].partition("-")
+        kind, start, end, ref, alts = "indel", int(first), int(last or first), "", ""
+    else:
+        ref = record["Reference_Amino_Acid"].split(":")[0]
+        start = end = int(record["Amino_Acid_Position"])
+        kind, alts = "residue", ",".join(sorted(a for a in variants if a != ref))
+    return [record["Hugo_Symbol"], kind, start, end, ref, alts, int(record["Tumor_Count"] or 0),
+            record["Transcript_Id"].split(".")[0]]
+
+
+def _protein_length(gene: dict[str, object]) -> int:
+    """Codons in the bundled transcript's coding sequence, stop codon excluded."""
+    starts = [int(x) for x in str(gene["exon_starts"]).split(",") if x]
+    ends = [int(x) for x in str(gene["exon_ends"]).split(",") if x]
+    cds_start, cds_end = int(str(gene["cds_start"])), int(str(gene["cds_end"]))
+    coding = sum(max(0, min(e, cds_end) - max(s, cds_start)) for s, e in zip(starts, ends, strict=True))
+    return coding // 3 - 1
 
 
 def normalise_chrom(name: str) -> str | None:
