@@ -145,7 +145,7 @@ def test_cli_cohort_writes_and_summarises(tmp_path: Path) -> None:
     out = tmp_path / "out"
     result = runner.invoke(cli, ["cohort", "--study-dir", str(TINY), "--out", str(out), "--jobs", "1"])
     assert result.exit_code == 0, result.output
-    assert "cohort: 5 samples (high 2, elevated 0, none detected 2, not assessable 1)" in result.stderr
+    assert "cohort: 5 samples (high 1, elevated 1, none detected 2, not assessable 1)" in result.stderr
     assert "\r" not in result.stderr and "[" not in result.stderr  # no progress bar off a terminal
     assert "note: gene panel definitions not in the study folder for PANEL_B" in result.stderr
     again = runner.invoke(cli, ["cohort", "--study-dir", str(TINY), "--out", str(out)])

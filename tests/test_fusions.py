@@ -73,7 +73,9 @@ def test_intragenic_rearrangement_is_not_a_fusion_and_partners_limit_a_rule() ->
     assert "RET-FUSION-SELPERCATINIB" not in {f["rule_id"] for f in reports["LUAD_INTRA"].findings}  # germline row
     fgfr3 = next(f for f in reports["BLCA_FGFR3"].findings if f["rule_id"] == "FGFR3-FUSION-ERDAFITINIB")
     assert fgfr3["conditional"]  # bladder-only rule, tumour type not given
-    assert reports["LUAD_ALK"].findings[0]["conditional"]
+    alk = next(f for f in reports["LUAD_ALK"].findings if f["rule_id"] == "ALK-FUSION-TKI")
+    # The ALK rule applies to every tumour type (OncoKB 3B elsewhere); its NSCLC therapies are conditional here.
+    assert {t["tumour_type_match"] for t in alk["therapies"]} == {"conditional"}
     # Without small variants or copy number, those are not assessed for every sample of the SV file.
     kinds = {g["kind"] for g in reports["LUAD_ALK"].not_assessed}
     assert {"small_variant", "copy_number"} <= kinds and "structural_variant" not in kinds

@@ -30,8 +30,8 @@ EXAMPLES: dict[str, dict[str, str]] = {
     level: args for level, args in json.loads((TEST_DATA / "examples" / "examples.json").read_text()).items()
     if not level.startswith("_")
 }
-SECTIONS = ("specimen", "hpd-findings", "ici-context", "targetable", "copy-number", "not-assessed", "provenance",
-            "variant-appendix")
+SECTIONS = ("specimen", "hpd-findings", "ici-context", "targetable", "vus", "copy-number", "not-assessed",
+            "provenance", "variant-appendix")
 EPOCH = "1767225600"  # 2026-01-01T00:00:00Z, as tests/conftest.py pins it
 
 
@@ -100,8 +100,8 @@ def test_sections_in_order(pages: Mapping[str, str], level: str) -> None:
     headings = [re.sub(r"\s+", " ", h) for h in re.findall(r"<h2>(.*?)</h2>", pages[level], flags=re.S)]
     assert [re.sub(r"<[^>]+>", "", h).strip() for h in headings] == [
         "2 Hyperprogression-linked findings", "3 Immune checkpoint inhibitor context", "4 Targetable co-alterations",
-        "5 Copy-number picture", "6 Not assessed and quality control", "7 Provenance and methods",
-        "A Appendix: variants read in the rule genes"]
+        "Variants of unknown significance in HPD-linked and ICI-context genes", "5 Copy-number picture",
+        "6 Not assessed and quality control", "7 Provenance and methods", "A Appendix: variants read in the rule genes"]
 
 
 @pytest.mark.parametrize(("level", "words", "css"), [
@@ -451,4 +451,4 @@ def test_cli_writes_html_by_default(tmp_path: Path) -> None:
                                       args["tumour_type"], "--out", str(tmp_path)])
     assert result.exit_code == 0, result.output
     assert sorted(p.suffix for p in tmp_path.iterdir()) == [".html", ".json", ".tsv"]
-    assert "Elevated" in (tmp_path / "hnsc_egfr_amp_elevated.hpd.html").read_text(encoding="utf-8")
+    assert "Elevated" in (tmp_path / "hnsc_mdm4_amp_elevated.hpd.html").read_text(encoding="utf-8")

@@ -54,17 +54,24 @@ def test_strong_finding_sets_high() -> None:
     assert "MDM2 amplification (copy number 14)" in risk.summary
 
 
-def test_moderate_finding_sets_elevated_outside_its_excluded_tumour_type() -> None:
+def test_moderate_finding_sets_elevated() -> None:
+    risk, _ = level(amp("MDM4"), tumour_type="BLCA")  # MDM4 alone re-graded to moderate (issue 13)
+    assert risk.level == "elevated"
+
+
+def test_egfr_outside_nsclc_is_emerging_and_excluded_in_nsclc() -> None:
     egfr = snv("EGFR", "p.L858R")
-    assert level(egfr, tumour_type="BLCA")[0].level == "elevated"
-    assert level(egfr, tumour_type="LUAD")[0].level == "none_detected"  # excluded in NSCLC (LUAD inherits NSCLC)
+    risk, _ = level(egfr, tumour_type="BLCA")
+    assert risk.level == "none_detected"
+    assert ("EGFR-HPD-NON-NSCLC", "supporting", "emerging") in {(r.rule_id, r.role, r.strength) for r in risk.reasons}
+    assert not level(egfr, tumour_type="LUAD")[0].reasons  # excluded in NSCLC (LUAD inherits NSCLC)
 
 
 def test_strong_beats_moderate_and_keeps_it_as_supporting() -> None:
-    risk, _ = level(amp("MDM4"), snv("EGFR", "p.L858R"), tumour_type="BLCA")
+    risk, _ = level(amp("MDM2"), amp("MDM4"), tumour_type="BLCA")
     assert risk.level == "high"
     roles = {r.rule_id: r.role for r in risk.reasons}
-    assert roles["MDM4-AMP-HPD"] == "sets_level" and roles["EGFR-HPD-NON-NSCLC"] == "supporting"
+    assert roles["MDM2-AMP-HPD"] == "sets_level" and roles["MDM4-AMP-HPD"] == "supporting"
 
 
 def test_emerging_findings_never_raise_the_level() -> None:
@@ -89,8 +96,10 @@ def test_a_gap_in_one_gene_is_not_negative() -> None:
 
 
 def test_finding_still_counts_when_key_events_are_unassessed() -> None:
-    risk, _ = level(snv("EGFR", "p.L858R"), tumour_type="BLCA", coverage=SMALL_ONLY)
-    assert risk.level == "elevated" and "Not assessed: MDM2 amplification, MDM4 amplification." in risk.summary
+    coverage = Coverage(small_variants=GeneScope.everything(), copy_number=GeneScope.everything(),
+                        gaps=(CoverageGap("MDM2", AlterationKind.COPY_NUMBER, "no segment over MDM2"),))
+    risk, _ = level(amp("MDM4"), tumour_type="BLCA", coverage=coverage)
+    assert risk.level == "elevated" and "Not assessed: MDM2 amplification." in risk.summary
 
 
 def test_conditional_findings_are_listed_but_do_not_set_the_level() -> None:
@@ -99,7 +108,8 @@ def test_conditional_findings_are_listed_but_do_not_set_the_level() -> None:
     assert risk.level == "none_detected"
     assert [f.rule.id for f in evaluation.findings if f.conditional] == ["CCND1-AMP-HPD-HCC"]
     assert ("CCND1-AMP-HPD-HCC", "conditional") in {(r.rule_id, r.role) for r in risk.reasons}
-    assert level(amp("CCND1"), tumour_type="HCC")[0].level == "elevated"
+    risk, evaluation = level(amp("CCND1"), tumour_type="HCC")  # re-graded to emerging (one cohort of 20)
+    assert risk.level == "none_detected" and [f.strength for f in evaluation.findings] == ["emerging"]
 
 
 @pytest.mark.parametrize(("variants", "status"), [

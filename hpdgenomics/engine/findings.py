@@ -8,6 +8,7 @@ from hpdgenomics.engine.clinical import ClinicalFactorStatus
 from hpdgenomics.engine.matchers import Alteration
 from hpdgenomics.engine.rules import Evidence, Rule
 from hpdgenomics.engine.tumour_types import Scope
+from hpdgenomics.model.alterations import SmallVariant
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +50,13 @@ class Finding:
     therapies: tuple[TherapyOption, ...] = ()
     matched_change: str | None = None  # the protein change a genomic allele stands for, when matched by position
     matched_by: str | None = None  # how a variant without protein change was matched (e.g. "genomic allele …")
+    caveats: tuple[str, ...] = ()  # curator context (hpdgenomics.significance.context), in the report beside it
+    strength_override: str | None = None  # the strength shown when a context check lowered the rule's
+
+    @property
+    def strength(self) -> str | None:
+        """The strength this finding carries for this sample: the rule's, unless a context check lowered it."""
+        return self.strength_override or self.rule.strength
 
     @property
     def label(self) -> str:
@@ -72,6 +80,17 @@ class NotAssessed:
     rule_ids: tuple[str, ...]
 
 
+@dataclass(frozen=True, slots=True)
+class UncountedVariant:
+    """A small variant in a rule gene that a rule's matcher would take but whose significance class does not count
+    for it (a variant of unknown significance, or e.g. a truncating variant for an oncogene rule)."""
+
+    variant: SmallVariant
+    rule_ids: tuple[str, ...]
+    categories: tuple[str, ...]
+    reason: str
+
+
 @dataclass(frozen=True)
 class Evaluation:
     """All findings and gaps of one sample."""
@@ -80,3 +99,5 @@ class Evaluation:
     not_assessed: tuple[NotAssessed, ...]
     rules_out_of_scope: tuple[str, ...]  # rule ids limited to other tumour types
     clinical_factors: tuple[ClinicalFactorStatus, ...] = ()
+    # Never set, support or count toward a finding; listed in their own report section.
+    variants_of_unknown_significance: tuple[UncountedVariant, ...] = ()

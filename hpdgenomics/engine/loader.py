@@ -23,6 +23,7 @@ from hpdgenomics.engine.rules import (
     Therapy,
 )
 from hpdgenomics.errors import RuleError
+from hpdgenomics.significance import COUNTING_CLASSES
 
 SCHEMA_VERSION = 1
 
@@ -189,6 +190,8 @@ def _rule(item: Mapping[str, Any], category: str, source: str) -> Rule:
         key_event=bool(item.get("key_event", False)),
         therapies=tuple(_therapy(t) for t in item.get("therapies", ())),
         notes=item.get("notes", ""),
+        variant_classes=frozenset(item.get("variant_classes", COUNTING_CLASSES)),
+        context=tuple(item.get("context", ())),
     )
 
 

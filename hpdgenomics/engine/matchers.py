@@ -27,7 +27,7 @@ COPY_NUMBER_CLASSES: dict[str, CopyNumberState] = {
     "deep_deletion": CopyNumberState.DEEP_DELETION,
 }
 
-STRUCTURAL_CLASSES = frozenset({"fusion"})
+STRUCTURAL_CLASSES = frozenset({"fusion", "intragenic_rearrangement"})
 
 Alteration = SmallVariant | CopyNumberCall | Rearrangement | TumourMutationalBurden | Microsatellites
 
@@ -79,6 +79,16 @@ class Matcher:
             return None
         return next((g for g in self.genomic if g.build == build and g.chrom == alteration.chrom
                      and g.pos == alteration.pos and g.ref == alteration.ref and g.alt == alteration.alt), None)
+
+    def names_change(self, alteration: Alteration, build: str | None = None) -> bool:
+        """True when a part of this matcher that lists changes by name (a protein change, hotspot list, codon,
+        genomic allele or exon-limited class) matches ``alteration``: such a match counts whatever the variant's
+        significance class, because the rule itself names the change."""
+        if self.operator == "any_of":
+            return any(branch.names_change(alteration, build) for branch in self.branches)
+        if self.operator in ("protein_change", "hotspots", "codons") or (self.operator == "class" and self.exons):
+            return self.matches(alteration, build)
+        return False
 
     def kinds(self) -> frozenset[AlterationKind]:
         """Which kinds of input the matcher needs (small variants, copy number, biomarkers)."""
@@ -190,8 +200,11 @@ def _biomarker(matcher: Matcher, alteration: Alteration) -> bool:
 
 def _class(matcher: Matcher, alteration: Alteration) -> bool:
     if isinstance(alteration, Rearrangement):
-        # A fusion needs two different genes; an intragenic rearrangement is not a fusion of the gene.
-        if "fusion" not in matcher.argument or alteration.kind != "fusion":
+        # A fusion needs two different genes; an intragenic rearrangement (e.g. an EGFR kinase-domain duplication
+        # reported by an SV caller) is not a fusion of the gene and matches only intragenic_rearrangement.
+        if alteration.kind != "fusion":
+            return "intragenic_rearrangement" in matcher.argument and alteration.kind == "rearrangement"
+        if "fusion" not in matcher.argument:
             return False
         return not matcher.partners or bool(matcher.partners & set(alteration.genes))
     if not isinstance(alteration, SmallVariant | CopyNumberCall):

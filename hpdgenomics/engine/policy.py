@@ -48,14 +48,14 @@ class HpdRisk:
 def decide_hpd_risk(evaluation: Evaluation, ruleset: RuleSet, tumour_type: str | None) -> HpdRisk:
     """Apply the policy in this module's docstring."""
     hpd = [f for f in evaluation.findings if f.rule.category == "hpd_risk"]
-    deciding = [f for f in hpd if not f.conditional and f.rule.strength in LEVEL_BY_STRENGTH]
+    deciding = [f for f in hpd if not f.conditional and f.strength in LEVEL_BY_STRENGTH]
     reasons: list[RiskReason] = []
     level = None
     if deciding:
-        best = min(deciding, key=lambda f: list(LEVEL_BY_STRENGTH).index(f.rule.strength or ""))
-        level = LEVEL_BY_STRENGTH[best.rule.strength or ""]
-        reasons += [_reason(f, "sets_level") for f in deciding if LEVEL_BY_STRENGTH[f.rule.strength or ""] == level]
-        reasons += [_reason(f, "supporting") for f in deciding if LEVEL_BY_STRENGTH[f.rule.strength or ""] != level]
+        best = min(deciding, key=lambda f: list(LEVEL_BY_STRENGTH).index(f.strength or ""))
+        level = LEVEL_BY_STRENGTH[best.strength or ""]
+        reasons += [_reason(f, "sets_level") for f in deciding if LEVEL_BY_STRENGTH[f.strength or ""] == level]
+        reasons += [_reason(f, "supporting") for f in deciding if LEVEL_BY_STRENGTH[f.strength or ""] != level]
     reasons += [_reason(f, "conditional") for f in hpd if f.conditional]
     reasons += [_reason(f, "supporting") for f in hpd if not f.conditional and f not in deciding]
     missing = _unassessed_key_events(evaluation, ruleset, tumour_type)
@@ -72,7 +72,7 @@ def decide_hpd_risk(evaluation: Evaluation, ruleset: RuleSet, tumour_type: str |
 
 
 def _reason(finding: Finding, role: str) -> RiskReason:
-    return RiskReason(finding.rule.id, finding.rule.subject, finding.label, finding.rule.strength, role)
+    return RiskReason(finding.rule.id, finding.rule.subject, finding.label, finding.strength, role)
 
 
 def _unassessed_key_events(evaluation: Evaluation, ruleset: RuleSet, tumour_type: str | None) -> list[RiskReason]:

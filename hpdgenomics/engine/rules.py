@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from hpdgenomics.engine.matchers import Matcher
+from hpdgenomics.significance import COUNTING_CLASSES
 
 CATEGORIES = ("hpd_risk", "ici_resistance", "ici_benefit", "targetable", "clinical_factor")
 STRENGTH_ORDER = {"strong": 0, "moderate": 1, "emerging": 2}
@@ -122,6 +123,10 @@ class Rule:
     therapies: tuple[Therapy, ...] = ()
     notes: str = ""
     clinical: tuple[ClinicalTest, ...] = ()  # clinical_factor rules: the test, then fallbacks in order
+    # Significance classes of small variants that count for a class matcher (hpdgenomics.significance); a change
+    # the rule lists by name counts whatever its class. vus never counts.
+    variant_classes: frozenset[str] = COUNTING_CLASSES
+    context: tuple[str, ...] = ()  # named curator checks (hpdgenomics.significance.context) run on each finding
 
     @property
     def subject(self) -> str:

@@ -38,6 +38,13 @@ class SmallVariant:
     origin: Origin = Origin.UNKNOWN
     annotation: str = ""  # which annotation and transcript choice, e.g. "VEP CSQ: MANE_SELECT"
     source: str = ""  # "file:line" (or "file:chrom:pos" when read by region)
+    # What the input itself says of the variant's significance, "column: value" (e.g. "ONCOGENIC: Likely
+    # Oncogenic", "cbp_driver: Putative_Driver"); None when the input has no such column or leaves it blank.
+    input_oncogenicity: str | None = None
+    # The variant's significance class (hpdgenomics.significance: hotspot, truncating, known, oncogenic, vus) and
+    # what gave it; None until the significance layer has classified the variant (or when it is not protein-altering).
+    significance: str | None = None
+    significance_source: str = ""
 
     @property
     def label(self) -> str:

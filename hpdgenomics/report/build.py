@@ -9,7 +9,7 @@ from typing import Any
 
 from hpdgenomics._version import __version__
 from hpdgenomics.engine.clinical import ClinicalFactorStatus
-from hpdgenomics.engine.findings import Evaluation, Finding, NotAssessed, TherapyOption
+from hpdgenomics.engine.findings import Evaluation, Finding, NotAssessed, TherapyOption, UncountedVariant
 from hpdgenomics.engine.policy import HpdRisk
 from hpdgenomics.engine.rules import CATEGORIES, STRENGTH_ORDER, Evidence, RuleSet, Therapy
 from hpdgenomics.engine.tumour_context import figures_for
@@ -89,6 +89,7 @@ def build_report(
         ],
         "findings": [_finding(f, sample.tumour_type) for f in sorted(evaluation.findings, key=_finding_order)],
         "not_assessed": [_not_assessed(gap, ruleset) for gap in evaluation.not_assessed],
+        "variants_of_unknown_significance": [_uncounted(u) for u in evaluation.variants_of_unknown_significance],
         "biomarkers": _biomarkers(profile, evaluation, ruleset),
         "clinical_factors": _clinical_factors(profile, evaluation.clinical_factors),
         "coverage": {
@@ -115,7 +116,7 @@ def generated_at() -> str:
 
 def _finding_order(finding: Finding) -> tuple[Any, ...]:
     rule = finding.rule
-    return (CATEGORIES.index(rule.category), STRENGTH_ORDER.get(rule.strength or "", 9),
+    return (CATEGORIES.index(rule.category), STRENGTH_ORDER.get(finding.strength or "", 9),
             _best_level(finding.therapies), rule.subject, rule.id, finding.label)
 
 
@@ -135,7 +136,7 @@ def _finding(finding: Finding, tumour_type: str | None) -> dict[str, Any]:
         "alteration_type": _alteration_type(alteration),
         "matched": rule.describe(),
         "matched_by": finding.matched_by,
-        "strength": rule.strength,
+        "strength": finding.strength,
         "strength_reason": rule.strength_reason,
         "key_event": rule.key_event,
         "conditional": finding.conditional,
@@ -147,6 +148,10 @@ def _finding(finding: Finding, tumour_type: str | None) -> dict[str, Any]:
         "therapies": [_therapy(t, rule_therapy, tumour_type)
                       for t, rule_therapy in zip(finding.therapies, rule.therapies, strict=True)],
     }
+    if finding.caveats:
+        entry["caveats"] = list(finding.caveats)
+    if finding.strength_override:
+        entry["rule_strength"] = rule.strength
     if isinstance(alteration, SmallVariant):
         entry["variant"] = _variant(alteration)
     elif isinstance(alteration, CopyNumberCall):
@@ -231,7 +236,14 @@ def _variant(v: SmallVariant) -> dict[str, Any]:
         "consequence": list(v.consequence_terms), "consequence_class": v.consequence_class.value,
         "vaf": None if v.vaf is None else round(v.vaf, 4), "depth": v.depth, "alt_reads": v.alt_reads,
         "filter": v.filter, "origin": v.origin.value, "annotation": v.annotation, "source": v.source,
+        "significance": v.significance, "significance_source": v.significance_source or None,
     }
+
+
+def _uncounted(u: UncountedVariant) -> dict[str, Any]:
+    return {"gene": u.variant.gene, "alteration": u.variant.label, "significance": u.variant.significance,
+            "rule_ids": list(u.rule_ids), "categories": list(u.categories), "reason": u.reason,
+            "variant": _variant(u.variant)}
 
 
 def _copy_number(c: CopyNumberCall) -> dict[str, Any]:

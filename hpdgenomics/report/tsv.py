@@ -20,6 +20,7 @@ def render_tsv(report: SampleReport) -> str:
     rows = [_finding_row(report.sample_id, level, f) for f in doc["findings"]]
     rows += [_event_row(report.sample_id, level, e) for e in doc.get("copy_number", {}).get("events", ())]
     rows += [_gap_row(report.sample_id, level, gap) for gap in doc["not_assessed"]]
+    rows += [_vus_row(report.sample_id, level, v) for v in doc.get("variants_of_unknown_significance", ())]
     lines = ["\t".join(COLUMNS)]
     lines += ["\t".join(_cell(row.get(column)) for column in COLUMNS) for row in rows]
     return "\n".join(lines) + "\n"
@@ -51,6 +52,17 @@ def _gap_row(sample_id: str, level: str, gap: Mapping[str, Any]) -> dict[str, An
     return {
         "sample_id": sample_id, "record_type": "not_assessed", "rule_id": ",".join(gap["rule_ids"]),
         "gene": gap["gene"], "alteration": gap["alteration_class"], "hpd_risk_level": level, "reason": gap["reason"],
+    }
+
+
+def _vus_row(sample_id: str, level: str, entry: Mapping[str, Any]) -> dict[str, Any]:
+    variant = entry.get("variant") or {}
+    return {
+        "sample_id": sample_id, "record_type": "variant_of_unknown_significance",
+        "rule_id": ",".join(entry["rule_ids"]),
+        "gene": entry["gene"], "alteration": entry["alteration"], "hpd_risk_level": level,
+        "consequence": "&".join(variant.get("consequence", ())), "vaf": variant.get("vaf"),
+        "transcript": variant.get("transcript"), "reason": entry["reason"],
     }
 
 

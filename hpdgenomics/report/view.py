@@ -13,6 +13,7 @@ from typing import Any
 
 from hpdgenomics.report.formatting import fmt_log2, fmt_number, fmt_size, region, report_date
 from hpdgenomics.report.view_findings import ROLES, events, finding_view, ici_view, targetable_view
+from hpdgenomics.report.view_vus import vus_view
 
 LEVELS: dict[str, tuple[str, str]] = {  # level → (words, CSS class)
     "high": ("High", "high"),
@@ -67,6 +68,7 @@ def build_view(document: Mapping[str, Any]) -> dict[str, Any]:
         "ici": ici_view(document, by_category, gaps),
         "targetable": targetable,
         "copy_number": _copy_number(document),
+        "vus": vus_view(document),
         "gaps": gaps,
         "qc": _qc(document),
         "provenance": _provenance(document),

@@ -55,6 +55,7 @@ def finding_view(finding: Mapping[str, Any], document: Mapping[str, Any]) -> dic
         "condition": str(finding.get("scope_condition") or ""),
         "scope": scope_words(finding.get("tumour_types", ()), finding.get("exclude_tumour_types", ())),
         "interpretation": finding.get("interpretation") or "",
+        "caveats": list(finding.get("caveats", ())),
         "evidence": [evidence(e) for e in finding.get("evidence", ())],
         "numbers": [n for n in (count_sentence(e) for e in finding.get("evidence", ())) if n],
     }

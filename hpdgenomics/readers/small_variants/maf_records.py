@@ -20,7 +20,10 @@ OPTIONAL = (
     "Chromosome", "Start_Position", "End_Position", "Reference_Allele", "Tumor_Seq_Allele1", "Tumor_Seq_Allele2",
     "HGVSp_Short", "Protein_Change", "HGVSp", "HGVSc", "Transcript_ID", "Exon_Number",
     "t_alt_count", "t_ref_count", "t_depth", "Mutation_Status", "NCBI_Build", "FILTER",
+    *("ONCOGENIC", "cbp_driver", "cbp_driver_annotation"),
 )
+# Columns in which an annotator states the variant's significance (OncoKB annotator, cBioPortal), first found first.
+ONCOGENICITY_COLUMNS = ("ONCOGENIC", "cbp_driver", "cbp_driver_annotation")
 
 PROTEIN_COLUMNS = (*STANDARD_PROTEIN_COLUMNS, *CENTRE_PROTEIN_COLUMNS)  # most specific first (maf_columns.py)
 
@@ -89,7 +92,17 @@ def kept_variant(record: dict[str, Any], where: str, protein_columns: list[str])
         origin={"somatic": Origin.SOMATIC, "germline": Origin.GERMLINE}.get(status, Origin.UNKNOWN),
         annotation="MAF Variant_Classification",
         source=where,
+        input_oncogenicity=_oncogenicity(record),
     )
+
+
+def _oncogenicity(record: dict[str, Any]) -> str | None:
+    """The first significance column the row fills in, as "column: value" (read by hpdgenomics.significance)."""
+    for column in ONCOGENICITY_COLUMNS:
+        value = (record.get(column) or "").strip()
+        if value and value not in (".", "NA"):
+            return f"{column}: {value}"
+    return None
 
 
 def _alt(record: dict[str, Any]) -> str:
