@@ -7,21 +7,28 @@ Exit codes: 0 success; 1 input or data error (the message names the file and lin
 from __future__ import annotations
 
 import contextlib
-import functools
 import signal
 import sys
-import traceback
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import click
 
 from hpdgenomics import api
 from hpdgenomics._version import __version__
-from hpdgenomics.engine.loader import load_rules, parse_rule_file
-from hpdgenomics.engine.rules import CATEGORIES, Rule
-from hpdgenomics.errors import HpdError, InputError, OptionError
+from hpdgenomics.cli_errors import (
+    EXIT_INPUT_ERROR,
+    EXIT_INTERNAL_ERROR,
+    EXIT_INTERRUPTED,
+    EXIT_TERMINATED,
+    INTERRUPTED,
+    ISSUES_HINT,
+)
+from hpdgenomics.cli_errors import handle_errors as _handle_errors
+from hpdgenomics.cli_outcomes import associate, hpd_label
+from hpdgenomics.cli_rules import rules
+from hpdgenomics.errors import InputError
 from hpdgenomics.interrupts import interrupts_ignored
 from hpdgenomics.report import FORMATS, SampleReport, write_reports
 from hpdgenomics.report.outlock import OutputLock
@@ -29,41 +36,11 @@ from hpdgenomics.report.terminal import terminal_safe
 from hpdgenomics.report.writers import DEFAULT_FORMATS
 from hpdgenomics.request import AnnotateRequest
 
-EXIT_INPUT_ERROR = 1
-EXIT_INTERNAL_ERROR = 3
-EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report it
-EXIT_TERMINATED = 143  # 128 + SIGTERM
-INTERRUPTED = "interrupted; no report was written (the output folder is as it was before the run)"
+__all__ = ["EXIT_INPUT_ERROR", "EXIT_INTERNAL_ERROR", "EXIT_INTERRUPTED", "EXIT_TERMINATED", "INTERRUPTED",
+           "ISSUES_HINT", "MANY_SAMPLES", "cli", "main"]
+
 # More samples than this in one annotate run is a cohort: a report set per sample needs --all-samples.
 MANY_SAMPLES = 20
-ISSUES_HINT = "this is a bug in hpdgenomics; please report it with the command line and the traceback above"
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def _handle_errors(command: F) -> F:
-    """Turn the library's typed errors into one-line messages and documented exit codes."""
-
-    @functools.wraps(command)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return command(*args, **kwargs)
-        except OptionError as exc:
-            raise click.UsageError(str(exc)) from exc
-        except HpdError as exc:
-            click.echo(terminal_safe(f"hpdgenomics: error: {exc}"), err=True)
-            sys.exit(EXIT_INPUT_ERROR)
-        except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort, SystemExit):
-            raise
-        except KeyboardInterrupt:
-            click.echo(f"hpdgenomics: {INTERRUPTED}", err=True)
-            sys.exit(EXIT_INTERRUPTED)
-        except Exception:
-            traceback.print_exc(file=sys.stderr)
-            click.echo(f"hpdgenomics: internal error: {ISSUES_HINT}", err=True)
-            sys.exit(EXIT_INTERNAL_ERROR)
-
-    return wrapper  # type: ignore[return-value]
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 110})
@@ -338,203 +315,9 @@ class _ProgressBar:
             self._bar.__exit__(None, None, None)
 
 
-def _pairs(values: tuple[str, ...], option: str) -> dict[str, str]:
-    """KEY=VALUE option values as a mapping (a value without '=' is a usage error)."""
-    pairs = {}
-    for value in values:
-        key, sep, column = value.partition("=")
-        if not sep or not key.strip() or not column.strip():
-            raise click.UsageError(f"{option} {value!r}: expected KEY=COLUMN")
-        pairs[key.strip()] = column.strip()
-    return pairs
-
-
-_FILE = click.Path(dir_okay=False, exists=True, path_type=Path)
-
-
-@cli.command("hpd-label")
-@click.option("--measurements", type=_FILE, help="Long-form table: patient_id, scan_date (ISO) and "
-              "sum_of_diameters_mm, or lesion_id + diameter_mm rows (summed per scan); optional new_lesion_organs, "
-              "response, unit, treatment_start, treatment_failure_date.")
-@click.option("--wide", type=_FILE, help="One row per patient with pre-baseline, baseline and first-evaluation sums "
-              "and dates (default columns: the Ferté TGR calculator's RECIST_BEFORE … SCANDATE_EVAL1).")
-@click.option("--wide-column", "wide_columns", multiple=True, metavar="KEY=COLUMN",
-              help="Column of a wide table for KEY (repeatable), e.g. baseline_sum=SLD0; see docs/outcomes.md.")
-@click.option("--sdtm-tr", type=_FILE, help="CDISC SDTM TR domain (target-lesion LDIAM in mm).")
-@click.option("--sdtm-tu", type=_FILE, help="SDTM TU domain (new lesions and their organs).")
-@click.option("--sdtm-rs", type=_FILE, help="SDTM RS domain (overall response per visit).")
-@click.option("--treatment", type=_FILE, help="Per-patient table: patient_id, treatment_start and optionally "
-              "treatment_failure_date (ISO dates).")
-@click.option("--definitions", type=_FILE, help="Another HPD definitions YAML (default: the bundled one).")
-@click.option("--pre-baseline", type=click.Choice(("previous", "earliest")), default="previous", show_default=True,
-              help="Which earlier scan is the pre-baseline: the one just before baseline, or the earliest.")
-@click.option("--first-eval-min-days", type=click.IntRange(1), default=1, show_default=True,
-              help="The first evaluation is the first scan at least this many days after treatment start.")
-@click.option("--min-interval-days", type=click.IntRange(1), default=1, show_default=True,
-              help="Shorter pre-baseline or on-treatment intervals make the growth rates not evaluable.")
-@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
-              help="Output folder: hpd_labels.tsv, hpd_labels.json, hpd_labels.html.")
-@click.option("--force", is_flag=True, help="Overwrite existing outputs.")
-@click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
-@_handle_errors
-def hpd_label(measurements: Path | None, wide: Path | None, wide_columns: tuple[str, ...], sdtm_tr: Path | None,
-              sdtm_tu: Path | None, sdtm_rs: Path | None, treatment: Path | None, definitions: Path | None,
-              pre_baseline: str, first_eval_min_days: int, min_interval_days: int, out_dir: Path, force: bool,
-              quiet: bool) -> None:
-    """Label hyperprogression from tumour measurements, by each published definition (never merged)."""
-    from hpdgenomics.outcomes import LabelOptions, run_hpd_label
-    from hpdgenomics.outcomes.timepoints import TimePointChoice
-
-    options = LabelOptions(
-        out_dir=out_dir, measurements=measurements, wide=wide, wide_columns=_pairs(wide_columns, "--wide-column"),
-        sdtm_tr=sdtm_tr, sdtm_tu=sdtm_tu, sdtm_rs=sdtm_rs, treatment=treatment, definitions=definitions,
-        time_points=TimePointChoice(pre_baseline, first_eval_min_days), min_interval_days=min_interval_days,
-        force=force,
-    )
-    result = run_hpd_label(options)
-    if not quiet:
-        for definition, counts in result.counts().items():
-            click.echo(f"{definition}: HPD {counts['HPD']}, no HPD {counts['no_HPD']}, not evaluable "
-                       f"{counts['not_evaluable']}", err=True)
-        click.echo(f"hpd-label: {len(result.patients)} patients; wrote {out_dir}", err=True)
-
-
-@cli.command()
-@click.option("--cohort", "cohort_dir", type=click.Path(file_okay=False, exists=True, path_type=Path),
-              help="A 'hpdgenomics cohort' output folder: rule findings, gene-level events and the HPD level per "
-              "sample, each tested only where assessed.")
-@click.option("--features", type=_FILE, help="Any per-sample feature table: a sample column and true/false or count "
-              "columns (e.g. per-gene mutation counts).")
-@click.option("--sample-column", help="Sample column of --features (default: sample_id, sample, SAMPLE_ID …).")
-@click.option("--patient-column", help="Column of --features giving each sample's patient.")
-@click.option("--feature-column", "feature_columns", multiple=True,
-              help="Use only this column of --features (repeatable); text columns must be named here.")
-@click.option("--outcomes", "outcomes", multiple=True, type=click.Path(exists=True, path_type=Path),
-              help="Outcome table, cBioPortal clinical file or study folder (repeatable; default: the clinical "
-              "patient file the cohort read).")
-@click.option("--outcome-column", "outcome_columns", multiple=True, metavar="KEY=COLUMN",
-              help="Map an outcome key (os_months, os_event, os_alive, pfs_months, pfs_event, best_response, "
-              "benefit, tumour_type, id) to a column (repeatable).")
-@click.option("--outcome-id-column", help="Id column of the outcome tables (default: sample_id or patient_id).")
-@click.option("--time-unit", type=click.Choice(("months", "days", "weeks", "years")), default="months",
-              show_default=True, help="Unit of the survival times in the outcome tables.")
-@click.option("--sample-patient", type=_FILE, help="Sheet linking SAMPLE_ID to PATIENT_ID.")
-@click.option("--min-carriers", type=click.IntRange(1), default=3, show_default=True,
-              help="Features with fewer carriers (or non-carriers) are listed but not tested.")
-@click.option("--stratify-by-tumour-type", is_flag=True, help="Cox models stratified by tumour type.")
-@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
-              help="Output folder: associations.tsv, associations.json, associations.html.")
-@click.option("--force", is_flag=True, help="Overwrite existing outputs.")
-@click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
-@_handle_errors
-def associate(cohort_dir: Path | None, features: Path | None, sample_column: str | None, patient_column: str | None,
-              feature_columns: tuple[str, ...], outcomes: tuple[Path, ...], outcome_columns: tuple[str, ...],
-              outcome_id_column: str | None, time_unit: str, sample_patient: Path | None, min_carriers: int,
-              stratify_by_tumour_type: bool, out_dir: Path, force: bool, quiet: bool) -> None:
-    """Test genomic features against outcome (response, HPD, survival) in one cohort: associations, not predictions.
-
-    Needs the outcomes extra: pip install 'hpdgenomics[outcomes]' (scipy and lifelines).
-    """
-    from hpdgenomics.outcomes import AssociateOptions, run_associate
-
-    options = AssociateOptions(
-        out_dir=out_dir, cohort_dir=cohort_dir, features=features, sample_column=sample_column,
-        patient_column=patient_column, feature_columns=feature_columns, outcomes=outcomes,
-        outcome_columns=_pairs(outcome_columns, "--outcome-column"), outcome_id_column=outcome_id_column,
-        time_unit=time_unit, sample_patient=sample_patient, min_carriers=min_carriers,
-        stratify_by_tumour_type=stratify_by_tumour_type, force=force,
-    )
-    result = run_associate(options)
-    if not quiet:
-        for note in result.notes:
-            click.echo(f"note: {note}", err=True)
-        tested = sum(row.tested for row in result.rows)
-        sizes = ", ".join(f"{name} {count}" for name, count in result.outcome_sizes.items())
-        click.echo(f"associate: {len(result.joined.samples)} patients ({sizes}); {tested} of {len(result.rows)} "
-                   f"feature-outcome pairs tested; wrote {out_dir}", err=True)
-
-
-@cli.group()
-def rules() -> None:
-    """Inspect and check rule files."""
-
-
-@rules.command("list")
-@click.option("--rules", "rule_files", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="Extra rule file to include (repeatable).")
-@click.option("--category", type=click.Choice(CATEGORIES))
-@_handle_errors
-def rules_list(rule_files: tuple[Path, ...], category: str | None) -> None:
-    """One line per rule: id, category, gene, alteration, strength, tumour types, evidence."""
-    ruleset = load_rules(rule_files)
-    rows: list[tuple[str, ...]] = [("id", "category", "subject", "alteration", "strength", "tumour_types",
-                                    "evidence")]
-    rows += [_rule_row(rule) for rule in ruleset.rules if category is None or rule.category == category]
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
-    for row in rows:
-        click.echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=False)) + "  " + row[-1])
-    click.echo(f"\n{len(rows) - 1} rules; rules version {ruleset.version}, sha256 {ruleset.sha256[:12]}…", err=True)
-
-
-def _rule_row(rule: Rule) -> tuple[str, ...]:
-    tumour_types = ",".join(rule.tumour_types)
-    if rule.exclude_tumour_types:
-        tumour_types += " except " + ",".join(rule.exclude_tumour_types)
-    evidence = ",".join(f"PMID:{e.pmid}" if e.pmid else f"doi:{e.doi}" for e in rule.evidence)
-    return (rule.id, rule.category, rule.subject, rule.describe(), rule.strength or "-", tumour_types, evidence)
-
-
-@rules.command("show")
-@click.argument("rule_id")
-@click.option("--rules", "rule_files", multiple=True, type=click.Path(dir_okay=False, path_type=Path))
-@_handle_errors
-def rules_show(rule_id: str, rule_files: tuple[Path, ...]) -> None:
-    """Everything about one rule, with its evidence."""
-    ruleset = load_rules(rule_files)
-    rule = ruleset.get(rule_id.upper())
-    if rule is None:
-        raise click.UsageError(f"no rule {rule_id!r}; see 'hpdgenomics rules list'")
-    click.echo(f"{rule.id}  ({rule.category}, from {rule.source_file})\n{rule.title}")
-    click.echo(f"{'gene' if rule.gene else 'subject'}: {rule.subject}\nalteration: {rule.describe()}")
-    click.echo(f"tumour types: {', '.join(rule.tumour_types)}"
-               + (f" (except {', '.join(rule.exclude_tumour_types)})" if rule.exclude_tumour_types else ""))
-    if rule.strength:
-        click.echo(f"strength: {rule.strength} — {rule.strength_reason}")
-    click.echo(f"interpretation: {rule.interpretation}")
-    for evidence in rule.evidence:
-        click.echo(f"- {evidence.citation} <{evidence.url}> [{evidence.verification}]\n  {evidence.finding}")
-    for therapy in rule.therapies:
-        click.echo(f"therapy: {' + '.join(therapy.drugs)} (level {therapy.level}; {', '.join(therapy.tumour_types)})")
-
-
-@rules.command("validate")
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
-@_handle_errors
-def rules_validate(files: tuple[Path, ...]) -> None:
-    """Check rule files against the schema (and together with the bundled rules)."""
-    for path in files:
-        count = len(parse_rule_file(path))
-        click.echo(f"{path}: {count} rule(s) valid")
-    load_rules(files)
-
-
-@rules.command("docs")
-@click.option("--rules", "rule_files", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="Extra rule file to include (repeatable).")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write here (atomically) instead of standard output, e.g. rules/README.md.")
-@_handle_errors
-def rules_docs(rule_files: tuple[Path, ...], output: Path | None) -> None:
-    """Markdown table of every rule with its evidence, and where each knowledge-file entry went."""
-    from hpdgenomics.engine.ruledocs import render_rule_docs
-    from hpdgenomics.report.writers import atomic_write_text
-
-    text = render_rule_docs(load_rules(rule_files))
-    if output is None:
-        click.echo(text, nl=False)
-    else:
-        atomic_write_text(output, text)
-        click.echo(f"wrote {output}", err=True)
+# Commands kept in modules of their own (cli_outcomes.py, cli_rules.py), so that this one stays readable.
+for _command in (hpd_label, associate, rules):
+    cli.add_command(_command)
 
 
 def _terminated(signum: int, frame: object) -> None:

@@ -117,7 +117,7 @@ def test_3_internal_error_prints_the_traceback_and_a_hint(target: str, tmp_path:
 
 
 def test_3_also_for_rules_commands(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("hpdgenomics.cli.load_rules", _boom)
+    monkeypatch.setattr("hpdgenomics.cli_rules.load_rules", _boom)
     result = run("rules", "list")
     assert result.exit_code == 3 and "internal error" in result.stderr
 
