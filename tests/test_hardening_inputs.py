@@ -176,3 +176,13 @@ def test_bundled_rules_read_the_same_as_with_pyyaml_and_share_anchors() -> None:
                                                                                 max_size=4), max_leaves=20))
 def test_safe_yaml_reads_what_pyyaml_writes(value: object) -> None:
     assert load_yaml(yaml.safe_dump(value)) == value
+
+
+def test_hpd_label_definitions_go_through_the_safe_loader(tmp_path: Path) -> None:
+    from hpdgenomics.outcomes.definitions import load_definitions
+
+    assert load_definitions()  # the bundled file reads as before
+    path = tmp_path / "definitions.yaml"
+    path.write_text("schema_version: 1\ndefinitions: []\ndefinitions: []\n")
+    with pytest.raises(RuleError, match="the key 'definitions' is given twice"):
+        load_definitions(path)

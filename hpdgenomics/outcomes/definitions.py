@@ -20,6 +20,7 @@ import yaml
 
 from hpdgenomics.errors import RuleError
 from hpdgenomics.outcomes.growth import Quantities, RecistProgression
+from hpdgenomics.readers.safe_yaml import load_yaml
 
 HPD, NO_HPD, NOT_EVALUABLE = "HPD", "no_HPD", "not_evaluable"
 OPERATORS: dict[str, Callable[[Any, Any], bool]] = {
@@ -71,7 +72,7 @@ def load_definitions(path: str | Path | None = None) -> DefinitionSet:
     """Read and validate a definitions file (the bundled one by default)."""
     source = Path(path) if path is not None else bundled_path()
     try:
-        data = yaml.safe_load(source.read_text(encoding="utf-8"))
+        data = load_yaml(source.read_bytes(), bundled=path is None)
     except OSError as exc:
         raise RuleError(source, f"cannot read: {exc.strerror or exc}") from exc
     except yaml.YAMLError as exc:
