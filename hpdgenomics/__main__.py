@@ -11,6 +11,9 @@ import sys
 
 def main() -> None:
     """Console-script entry point."""
+    from hpdgenomics.interrupts import exit_on_sigterm  # a small module: before the heavy imports
+
+    exit_on_sigterm()
     try:
         from hpdgenomics.cli import main as cli_main
     except KeyboardInterrupt:

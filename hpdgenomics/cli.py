@@ -7,7 +7,6 @@ Exit codes: 0 success; 1 input or data error (the message names the file and lin
 from __future__ import annotations
 
 import contextlib
-import signal
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -29,7 +28,7 @@ from hpdgenomics.cli_errors import handle_errors as _handle_errors
 from hpdgenomics.cli_outcomes import associate, hpd_label
 from hpdgenomics.cli_rules import rules
 from hpdgenomics.errors import InputError
-from hpdgenomics.interrupts import interrupts_ignored
+from hpdgenomics.interrupts import exit_on_sigterm, interrupts_ignored
 from hpdgenomics.report import FORMATS, SampleReport, write_reports
 from hpdgenomics.report.outlock import OutputLock
 from hpdgenomics.report.terminal import terminal_safe
@@ -320,16 +319,9 @@ for _command in (hpd_label, associate, rules):
     cli.add_command(_command)
 
 
-def _terminated(signum: int, frame: object) -> None:
-    """SIGTERM (kill, a batch scheduler's time limit) unwinds like an error: temporary files and staging folders are
-    removed and the lock released on the way out, so the outputs are as they were (or complete, when it came while
-    they were being put in place)."""
-    raise SystemExit(EXIT_TERMINATED)
-
-
 def main() -> None:
     """Console-script entry point (a Ctrl-C outside a command, while click parses, also ends cleanly)."""
-    signal.signal(signal.SIGTERM, _terminated)
+    exit_on_sigterm()  # unwinds like an error: outputs as they were, lock released (exit 143)
     try:
         cli(prog_name="hpdgenomics")
     except KeyboardInterrupt:

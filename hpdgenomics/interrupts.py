@@ -48,6 +48,21 @@ def interrupts_ignored() -> Iterator[None]:
         signal.signal(signal.SIGINT, previous)
 
 
+EXIT_TERMINATED = 143  # 128 + SIGTERM
+
+
+def exit_on_sigterm() -> None:
+    """Make SIGTERM (``kill``, a batch scheduler's time limit) unwind like an error, so that temporary files and
+    staging folders are removed and the output lock released on the way out (exit code 143). Called first thing by
+    the command line, before its modules load; a no-op outside the main thread."""
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _terminated)
+
+
+def _terminated(signum: int, frame: object) -> None:
+    raise SystemExit(EXIT_TERMINATED)
+
+
 def interrupt_was_held() -> bool:
     """Whether a Ctrl-C arrived (and was held back) while outputs were being put in place in this process."""
     return signal.SIGINT in _held

@@ -63,8 +63,11 @@ def start(seg: Path, out: Path, log: Path) -> subprocess.Popen[bytes]:
     command = [sys.executable, "-m", "hpdgenomics", "cohort", "--seg", str(seg), "--build", "GRCh38", "--out",
                str(out), "--force", "--jobs", "2", "-q"]
     with log.open("wb") as stderr:
+        # SIGINT back to its default: a soak started in the background (nohup, &) passes SIG_IGN on to its children,
+        # and Python keeps an ignored SIGINT ignored
         return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=stderr, stdin=subprocess.DEVNULL,
-                                start_new_session=True, env={**os.environ, "PYTHONPATH": str(REPO)})
+                                start_new_session=True, env={**os.environ, "PYTHONPATH": str(REPO)},
+                                preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
 
 
 def session_processes(session: int) -> list[str]:

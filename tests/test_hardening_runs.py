@@ -180,7 +180,8 @@ def test_ctrl_c_during_a_cohort_run_prints_one_line_and_leaves_nothing(tmp_path:
     out = tmp_path / "out"
     run = subprocess.Popen([sys.executable, "-m", "hpdgenomics", "cohort", "--seg", str(seg), "--out", str(out),
                             "--jobs", "2", "--build", "GRCh38"], stderr=subprocess.PIPE, text=True,
-                           start_new_session=True, env={**os.environ, "PYTHONPATH": str(REPO)})
+                           start_new_session=True, env={**os.environ, "PYTHONPATH": str(REPO)},
+                           preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))  # even under nohup
     try:
         # as a terminal does: SIGINT to the whole process group, once workers have written reports
         assert _wait_until(lambda: any(out.glob(".hpdgenomics-staging-*/samples/*.json")) or run.poll() is not None,
@@ -326,3 +327,48 @@ def test_a_vcf_of_many_samples_is_named_with_a_count_not_listed_whole(tmp_path: 
     message = str(caught.value)
     assert "the VCF has 5000 samples" in message and "S000009 … and 4,990 more" in message
     assert len(message) < 1000
+
+
+@LINUX
+def test_sigterm_during_a_cohort_run_unwinds_with_143(tmp_path: Path) -> None:
+    seg = _many_sample_seg(tmp_path / "cohort.seg", 2000)
+    out = tmp_path / "out"
+    run = subprocess.Popen([sys.executable, "-m", "hpdgenomics", "cohort", "--seg", str(seg), "--out", str(out),
+                            "--jobs", "2", "--build", "GRCh38"], stderr=subprocess.PIPE, text=True,
+                           start_new_session=True, env={**os.environ, "PYTHONPATH": str(REPO)})
+    try:
+        assert _wait_until(lambda: any(out.glob(".hpdgenomics-staging-*/samples/*.json")), 120)
+        run.terminate()
+        _, stderr = run.communicate(timeout=120)
+    finally:
+        if run.poll() is None:
+            os.killpg(run.pid, signal.SIGKILL)
+            run.wait()
+        run.stderr.close()  # type: ignore[union-attr]
+    assert run.returncode == 143 and "Traceback" not in stderr, stderr
+    assert not out.exists()  # the staging folder and the new folder are removed on the way out
+
+
+def test_sigterm_is_handled_before_the_modules_load(monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib.abc
+
+    from hpdgenomics import __main__ as entry
+    from hpdgenomics import interrupts
+
+    seen = []
+
+    class Watching(importlib.abc.MetaPathFinder):
+        def find_spec(self, name: str, *args: object) -> None:
+            if name == "hpdgenomics.cli":
+                seen.append(signal.getsignal(signal.SIGTERM))
+                raise KeyboardInterrupt  # stop here
+
+    previous = signal.getsignal(signal.SIGTERM)
+    monkeypatch.delitem(sys.modules, "hpdgenomics.cli")
+    monkeypatch.setattr(sys, "meta_path", [Watching(), *sys.meta_path])
+    try:
+        with pytest.raises(SystemExit):
+            entry.main()
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    assert seen == [interrupts._terminated]
