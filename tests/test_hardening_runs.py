@@ -372,3 +372,18 @@ def test_sigterm_is_handled_before_the_modules_load(monkeypatch: pytest.MonkeyPa
     finally:
         signal.signal(signal.SIGTERM, previous)
     assert seen == [interrupts._terminated]
+
+
+def test_a_sample_with_too_many_segments_keeps_its_calls_but_not_its_profile(monkeypatch: pytest.MonkeyPatch) -> None:
+    from hpdgenomics.inputs import copy_number
+
+    monkeypatch.setattr(copy_number, "MAX_PROFILE_SEGMENTS", 5)  # TUMOUR_A has more, TUMOUR_B fewer
+    reports = {r.sample_id: r for r in api.annotate_samples(AnnotateRequest.of(seg=SEG))}
+    counts = {line.split("\t")[0] for line in SEG.read_text().splitlines()[1:]}
+    assert counts == set(reports)
+    many, few = reports["TUMOUR_A"].document, reports["TUMOUR_B"].document
+    notes = [n for f in many["qc"]["files"] for n in f.get("notes", ())]
+    assert any("more than the 5 the genome-wide profile of the report holds" in n for n in notes)
+    assert not many["copy_number"].get("segments", {}).get("rows")
+    assert few["copy_number"].get("segments", {}).get("rows")
+    assert any(f["gene"] == "MDM2" for f in many["findings"])  # the calls still use every segment

@@ -28,6 +28,8 @@ from hpdgenomics.model import (
 from hpdgenomics.readers.small_variants.vcf import VcfHeader, choose_tumour_sample, inspect_vcf
 
 if TYPE_CHECKING:  # the readers and the caller load pandas: imported where a copy-number input is read
+    import pandas as pd
+
     from hpdgenomics.copynumber.call import GeneCalls
     from hpdgenomics.readers.copy_number.cna import DiscreteFile
     from hpdgenomics.readers.copy_number.segments import SegmentFile
@@ -176,6 +178,7 @@ def _genome_profiles(segments: SegmentFile, samples: list[str],
         return {}
     wanted = set(samples)
     frame = segments.frame[segments.frame["sample"].isin(wanted)]
+    frame = _without_overlong_profiles(segments, frame)
     limits = options.thresholds.default
     has_cn = "cn" in frame.columns
     log2 = frame["log2"].to_numpy(dtype=float) if "log2" in frame.columns else None
@@ -199,6 +202,24 @@ def _genome_profiles(segments: SegmentFile, samples: list[str],
             str(chrom), int(start), int(end), None if value is None else round(value, 4),
             None if copies is None else round(copies, 3), state))
     return {sample: tuple(items) for sample, items in rows.items()}
+
+
+# Segments per sample kept for the report's genome-wide figures. Real profiles have tens to a few thousand; a sample
+# with millions (a 300 MB SEG of one sample) cost gigabytes as report objects. Its gene calls use every segment.
+MAX_PROFILE_SEGMENTS = 20_000
+
+
+def _without_overlong_profiles(segments: SegmentFile, frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` without the samples that have more than MAX_PROFILE_SEGMENTS segments, each noted in its tally."""
+    counts = frame["sample"].value_counts()
+    over = counts[counts > MAX_PROFILE_SEGMENTS]
+    for sample, count in over.items():
+        tally = segments.tallies.get(str(sample))
+        if tally is not None:
+            tally.notes.append(f"{int(count):,} segments, more than the {MAX_PROFILE_SEGMENTS:,} the genome-wide "
+                               "profile of the report holds: the profile (figures) is left out; the gene calls use "
+                               "every segment")
+    return frame[~frame["sample"].isin(over.index)] if len(over) else frame
 
 
 def _from_segments(cn: CopyNumberInput, result: GeneCalls, coordinates: dict[str, Gene | None], build: str,
