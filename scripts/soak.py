@@ -4,8 +4,8 @@
 Two synthetic SEG cohorts (A and B, different samples and different levels) are written to a work folder; then
 
 - ``--interrupted`` runs (default 20) of ``hpdgenomics cohort --force --jobs 2`` into OUT are each stopped after a
-  random delay (from during the imports to after the end) by Ctrl-C to the whole process group (as a terminal
-  does), SIGTERM, or SIGKILL of the main process alone (the case where nothing of ours runs to clean up);
+  random delay of 0.05-15 s (from during the imports to after the end) by Ctrl-C to the whole process group (as a
+  terminal does), SIGTERM, or SIGKILL of the main process alone (the case where nothing of ours runs to clean up);
 - ``--concurrent`` runs (default 20) are started in waves of ``--wave`` (default 4), A and B alternating, with a
   random stagger of up to two seconds, all with ``--force`` into the same OUT.
 
@@ -16,7 +16,8 @@ After every run (and every wave) the folder must be *complete and consistent* or
   sample comes from one cohort (A or B, never a mixture);
 - absent: no ``cohort.tsv`` and no ``samples/``.
 
-A hidden staging folder may be left only by a SIGKILL, and must be gone after the next run.
+A hidden staging folder may be left only by a SIGKILL, and must be gone once a later run has taken the folder's lock
+(checked after every concurrent wave).
 
 Every run's exit code must be 0, 1 (another run holds the folder: the message names it), 130 (Ctrl-C), 143
 (SIGTERM) or -9 (SIGKILL); no process of any run (fork server, workers, resource tracker) may outlive it by more than
@@ -85,12 +86,14 @@ def wait_for_session(session: int, grace: float) -> list[str]:
     return session_processes(session)
 
 
-def check_folder(out: Path, cohorts: dict[str, set[str]], allow_staging: bool) -> tuple[str, list[str]]:
-    """('complete' | 'absent' | 'broken', problems)."""
+def check_folder(out: Path, cohorts: dict[str, set[str]], killed: set[int]) -> tuple[str, list[str]]:
+    """('complete' | 'absent' | 'broken', problems). ``killed``: pids of runs killed with SIGKILL, whose staging
+    folders may remain until a later run takes the folder's lock."""
     problems: list[str] = []
     staging = sorted(p.name for p in out.glob(".hpdgenomics-*")) if out.exists() else []
-    if staging and not allow_staging:
-        problems.append(f"leftover {staging}")
+    unexplained = [name for name in staging if int(name.split("-")[2]) not in killed]
+    if unexplained:
+        problems.append(f"leftover {unexplained}")
     table, samples = out / "cohort.tsv", out / "samples"
     if not table.exists():
         if samples.exists():
@@ -128,10 +131,11 @@ def check_folder(out: Path, cohorts: dict[str, set[str]], allow_staging: bool) -
 def interrupted_runs(count: int, work: Path, out: Path, inputs: dict[str, Path], cohorts: dict[str, set[str]],
                      grace: float, rng: random.Random) -> list[dict[str, object]]:
     results = []
+    killed: set[int] = set()
     for number in range(count):
         name = "A" if number % 2 == 0 else "B"
         how = rng.choice(["SIGINT"] * 3 + ["SIGTERM", "SIGKILL"])
-        delay = round(rng.uniform(0.05, 12.0), 2)
+        delay = round(rng.uniform(0.05, 15.0), 2)
         log = work / f"interrupted-{number:02d}.log"
         run = start(inputs[name], out, log)
         try:
@@ -143,7 +147,9 @@ def interrupted_runs(count: int, work: Path, out: Path, inputs: dict[str, Path],
                 os.kill(run.pid, signal.SIGTERM if how == "SIGTERM" else signal.SIGKILL)  # the main process only
         code = run.wait(timeout=300)
         left = wait_for_session(run.pid, grace)
-        state, problems = check_folder(out, cohorts, allow_staging=how == "SIGKILL")
+        if how == "SIGKILL":
+            killed.add(run.pid)
+        state, problems = check_folder(out, cohorts, killed)
         stderr = log.read_text(encoding="utf-8", errors="replace")
         if "Traceback" in stderr:
             problems.append("a traceback on stderr")
@@ -188,7 +194,7 @@ def concurrent_runs(count: int, wave: int, work: Path, out: Path, inputs: dict[s
                             "outcome": "wrote" if code == 0 else "refused: folder locked" if code == 1 else "failed",
                             "problems": problems})
             print(json.dumps(results[-1]), flush=True)
-        state, problems = check_folder(out, cohorts, allow_staging=False)
+        state, problems = check_folder(out, cohorts, set())  # a run that took the lock removed any leftover
         results.append({"wave_ends_at_run": number - 1, "folder": state, "problems": problems})
         print(json.dumps(results[-1]), flush=True)
     return results
@@ -199,7 +205,7 @@ def main() -> int:
     parser.add_argument("--interrupted", type=int, default=20)
     parser.add_argument("--concurrent", type=int, default=20)
     parser.add_argument("--wave", type=int, default=4, help="concurrent runs started together")
-    parser.add_argument("--samples", type=int, default=600, help="samples of cohort A (B has two thirds as many)")
+    parser.add_argument("--samples", type=int, default=300, help="samples of cohort A (B has two thirds as many)")
     parser.add_argument("--grace", type=float, default=30.0, help="seconds a run's processes may take to end")
     parser.add_argument("--seed", type=int, default=18)
     parser.add_argument("--work", type=Path, help="work folder (default: a new temporary one)")

@@ -14,6 +14,8 @@ import contextlib
 import multiprocessing
 import multiprocessing.context
 import os
+import signal
+import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
@@ -50,8 +52,10 @@ def run_batches(batches: Iterable[Sequence[SampleTask]], context: RunContext, *,
 def _processes(batches: Iterable[Sequence[SampleTask]], context: RunContext, jobs: int) -> Iterator[Results]:
     # Worker processes start from a fork server (or are spawned): a script calling run_cohort with jobs > 1 needs
     # the usual `if __name__ == "__main__":` guard, as with any multiprocessing code.
+    context_ = _start_method()
+    _start_helpers_deaf_to_ctrl_c(context_)
     try:
-        with concurrent.futures.ProcessPoolExecutor(max_workers=jobs, mp_context=_start_method(),
+        with concurrent.futures.ProcessPoolExecutor(max_workers=jobs, mp_context=context_,
                                                     initializer=tie_to_parent, initargs=(os.getpid(),)) as pool:
             try:
                 yield from _windowed(batches, lambda batch: pool.submit(run_batch, batch, context), jobs,
@@ -75,6 +79,21 @@ def _start_method() -> multiprocessing.context.BaseContext:
     context.set_forkserver_preload(["hpdgenomics.cohort._forkserver", "hpdgenomics.cohort.tasks", "hpdgenomics.api",
                                     "hpdgenomics.report.writers"])
     return context
+
+
+def _start_helpers_deaf_to_ctrl_c(context: multiprocessing.context.BaseContext) -> None:
+    """Start the fork server (and the resource tracker) with SIGINT blocked, a mask they and the workers they fork
+    inherit: the terminal sends Ctrl-C to the whole process group, and a helper still importing its modules would
+    print a traceback of its own. A Ctrl-C meanwhile is delivered to this process once it is unblocked."""
+    if context.get_start_method() != "forkserver" or threading.current_thread() is not threading.main_thread():
+        return
+    from multiprocessing import forkserver
+
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        forkserver.ensure_running()
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 
 
 def _stop_workers(pool: concurrent.futures.ProcessPoolExecutor) -> None:
