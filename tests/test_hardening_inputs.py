@@ -186,3 +186,12 @@ def test_hpd_label_definitions_go_through_the_safe_loader(tmp_path: Path) -> Non
     path.write_text("schema_version: 1\ndefinitions: []\ndefinitions: []\n")
     with pytest.raises(RuleError, match="the key 'definitions' is given twice"):
         load_definitions(path)
+
+
+def test_thresholds_whose_genes_are_not_a_mapping_are_refused(tmp_path: Path) -> None:
+    from hpdgenomics.copynumber.thresholds import load_thresholds
+
+    path = tmp_path / "thresholds.yaml"
+    path.write_text("default:\ngenes:\n  deep_dele\n")  # the fuzzing find: an AttributeError
+    with pytest.raises(OptionError, match="genes: a mapping of genes"):
+        load_thresholds(path)

@@ -113,8 +113,9 @@ def load_thresholds(path: str | Path | None, **global_overrides: Any) -> Thresho
         data = load_yaml(Path(path).read_bytes()) or {}
     except (OSError, yaml.YAMLError) as exc:
         raise OptionError(f"cannot read copy-number thresholds {path}: {exc}") from exc
-    if not isinstance(data, dict) or not set(data) <= {"default", "genes"}:
-        raise OptionError(f"{path}: expected a mapping with 'default' and/or 'genes'")
+    if not isinstance(data, dict) or not set(data) <= {"default", "genes"} \
+            or not isinstance(data.get("genes") or {}, dict):  # found by fuzzing: 'genes: MDM2' crashed
+        raise OptionError(f"{path}: expected a mapping with 'default' and/or 'genes' (genes: a mapping of genes)")
     default = CopyNumberThresholds(**{**_checked(path, "default", data.get("default") or {}), **overrides})
     genes = {
         str(gene): replace(default, **_checked(path, f"genes.{gene}", values or {}))
