@@ -82,18 +82,19 @@ def _start_method() -> multiprocessing.context.BaseContext:
 
 
 def _start_helpers_deaf_to_ctrl_c(context: multiprocessing.context.BaseContext) -> None:
-    """Start the fork server (and the resource tracker) with SIGINT blocked, a mask they and the workers they fork
-    inherit: the terminal sends Ctrl-C to the whole process group, and a helper still importing its modules would
-    print a traceback of its own. A Ctrl-C meanwhile is delivered to this process once it is unblocked."""
+    """Start the fork server (and the resource tracker) with SIGINT ignored, which they and the workers they fork
+    inherit through exec: the terminal sends Ctrl-C to the whole process group, and a helper still importing its
+    modules would print a traceback of its own. (A blocked mask is not inherited: the spawn resets it.) A Ctrl-C in
+    the few milliseconds this takes is lost; the run goes on."""
     if context.get_start_method() != "forkserver" or threading.current_thread() is not threading.main_thread():
         return
     from multiprocessing import forkserver
 
-    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         forkserver.ensure_running()
     finally:
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+        signal.signal(signal.SIGINT, previous)
 
 
 def _stop_workers(pool: concurrent.futures.ProcessPoolExecutor) -> None:
