@@ -387,3 +387,24 @@ def test_a_sample_with_too_many_segments_keeps_its_calls_but_not_its_profile(mon
     assert not many["copy_number"].get("segments", {}).get("rows")
     assert few["copy_number"].get("segments", {}).get("rows")
     assert any(f["gene"] == "MDM2" for f in many["findings"])  # the calls still use every segment
+
+
+def test_a_full_disk_leaves_no_new_folder_and_no_reports(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+
+    from hpdgenomics.cohort import tasks
+
+    real_write_files = tasks.write_files
+    calls = {"samples": 0}
+
+    def filling(texts: object) -> None:  # the disk fills up after three samples' reports
+        calls["samples"] += 1
+        if calls["samples"] > 3:
+            raise OutputError(f"cannot write {next(iter(texts))}: {os.strerror(errno.ENOSPC)}")  # type: ignore[call-overload]
+        real_write_files(texts)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(tasks, "write_files", filling)
+    out = tmp_path / "new"
+    with pytest.raises(OutputError, match="No space left on device"):
+        run_cohort(CohortRequest.of(study_dir=TINY, out=out))
+    assert calls["samples"] > 3 and not out.exists()  # before: the new folder and 3 reports stayed
