@@ -54,6 +54,7 @@ def _processes(batches: Iterable[Sequence[SampleTask]], context: RunContext, job
     # the usual `if __name__ == "__main__":` guard, as with any multiprocessing code.
     context_ = _start_method()
     _start_helpers_deaf_to_ctrl_c(context_)
+    earlier = _forked_by_server()  # workers of another pool in this process are not ours to stop
     try:
         with concurrent.futures.ProcessPoolExecutor(max_workers=jobs, mp_context=context_,
                                                     initializer=tie_to_parent, initargs=(os.getpid(),)) as pool:
@@ -62,11 +63,31 @@ def _processes(batches: Iterable[Sequence[SampleTask]], context: RunContext, job
                                      lambda pending: concurrent.futures.wait(
                                          pending, return_when=concurrent.futures.FIRST_COMPLETED)[0])
             except BaseException:  # Ctrl-C, an error in a sample, or the caller closing us: stop the workers now
-                _stop_workers(pool)
+                _stop_workers(pool, earlier)
                 raise
     except concurrent.futures.process.BrokenProcessPool as exc:
         raise HpdError(f"a worker process stopped abruptly ({exc}); it may have run out of memory: rerun with "
                        "fewer --jobs") from exc
+
+
+def _forked_by_server() -> set[int]:
+    """Pids of the running children of this process's fork server (Linux /proc; empty elsewhere)."""
+    from multiprocessing import forkserver
+
+    server = getattr(getattr(forkserver, "_forkserver", None), "_forkserver_pid", None)
+    if server is None or not os.path.isdir("/proc"):
+        return set()
+    children = set()
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as handle:
+                    fields = handle.read().rsplit(") ", 1)[-1].split()
+            except OSError:
+                continue
+            if len(fields) > 1 and fields[1] == str(server) and fields[0] not in ("Z", "X"):
+                children.add(int(entry))
+    return children
 
 
 def _start_method() -> multiprocessing.context.BaseContext:
@@ -97,11 +118,19 @@ def _start_helpers_deaf_to_ctrl_c(context: multiprocessing.context.BaseContext) 
         signal.signal(signal.SIGINT, previous)
 
 
-def _stop_workers(pool: concurrent.futures.ProcessPoolExecutor) -> None:
+def _stop_workers(pool: concurrent.futures.ProcessPoolExecutor, earlier: set[int]) -> None:
     """Cancel what has not started and end the workers (they ignore Ctrl-C, so that only this process reports it;
-    a batch in progress is abandoned: its reports go to the staging folder, which is removed)."""
+    a batch in progress is abandoned: its reports go to the staging folder, which is removed).
+
+    A worker the fork server is still starting (an interrupt can come between its fork and the pool's note of it)
+    is killed too: left alone, it would fail to unpickle its queues once this process has gone and print a traceback.
+    """
     processes = list((getattr(pool, "_processes", None) or {}).values())  # no public API lists a pool's workers
     pool.shutdown(wait=False, cancel_futures=True)
+    known = {process.pid for process in processes}
+    for pid in _forked_by_server() - earlier - known:
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGKILL)
     for process in processes:
         with contextlib.suppress(OSError, ValueError, AttributeError):
             process.terminate()
