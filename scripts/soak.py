@@ -210,6 +210,9 @@ def main() -> int:
     parser.add_argument("--samples", type=int, default=300, help="samples of cohort A (B has two thirds as many)")
     parser.add_argument("--grace", type=float, default=30.0, help="seconds a run's processes may take to end")
     parser.add_argument("--seed", type=int, default=18)
+    parser.add_argument("--seed-run", action="store_true",
+                        help="write a complete output (cohort B) before the interrupted runs: each must then leave "
+                        "it complete (as it was) or replace it whole")
     parser.add_argument("--work", type=Path, help="work folder (default: a new temporary one)")
     args = parser.parse_args()
     work = args.work or Path(tempfile.mkdtemp(prefix="hpd-soak-"))
@@ -220,6 +223,11 @@ def main() -> int:
     cohorts = {"A": write_cohort(inputs["A"], "A", args.samples, 7),
                "B": write_cohort(inputs["B"], "B", max(2, args.samples * 2 // 3), 3)}
     started = time.monotonic()
+    if args.seed_run:  # a complete output first, so that interrupted --force runs must leave it as it was
+        seed = start(inputs["B"], out, work / "seed.log")
+        if seed.wait(timeout=1800) != 0 or check_folder(out, cohorts, set())[0] != "complete":
+            print("the seed run did not write a complete output", file=sys.stderr)
+            return 1
     interrupted = interrupted_runs(args.interrupted, work, out, inputs, cohorts, args.grace, rng)
     concurrent = concurrent_runs(args.concurrent, args.wave, work, out, inputs, cohorts, args.grace, rng)
     failures = [r for r in interrupted + concurrent if r["problems"]]
