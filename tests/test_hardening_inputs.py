@@ -195,3 +195,11 @@ def test_thresholds_whose_genes_are_not_a_mapping_are_refused(tmp_path: Path) ->
     path.write_text("default:\ngenes:\n  deep_dele\n")  # the fuzzing find: an AttributeError
     with pytest.raises(OptionError, match="genes: a mapping of genes"):
         load_thresholds(path)
+
+
+def test_a_cna_header_with_a_nul_byte_is_refused(tmp_path: Path) -> None:
+    from hpdgenomics.readers.copy_number.cna import read_discrete_cna
+
+    path = tmp_path / "data_CNA.txt"
+    path.write_text("\0Hugo_Symbol\tEntrez_Gene_Id\tS1\nMDM2\t4193\t2\n")  # the fuzzing find: a KeyError
+    expect_error(lambda: read_discrete_cna(path), InputError, path, 1, "the header line holds a NUL byte")

@@ -111,6 +111,8 @@ def _header(path: Path) -> tuple[int, list[str]]:
             if line.startswith("#"):
                 comments += 1
                 continue
+            if "\x00" in line:  # pandas drops NUL bytes from names, so the columns would not match (fuzzing find)
+                raise InputError(path, "the header line holds a NUL byte (is this a text table?)", line=comments + 1)
             return comments, [h.strip() for h in line.rstrip("\n").split("\t")]
     raise InputError(path, "the file is empty (expected a tab-separated header line)")
 
