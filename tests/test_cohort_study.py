@@ -230,13 +230,16 @@ def test_off_panel_mutation_row_is_counted_as_skipped(tiny_out: Path) -> None:
     assert not any(f["gene"] == "EGFR" for f in report["findings"])
 
 
-def test_panel_without_definition_keeps_behaviour_and_says_genes_unknown(tiny_out: Path) -> None:
+def test_panel_without_definition_leaves_genes_without_a_row_not_assessed(tiny_out: Path) -> None:
     report = cohort_report(tiny_out, "TINY-03")
-    assert "gene panel PANEL_B (data_gene_panel_matrix.txt): its gene list is not in the study folder" in \
+    assert "gene panel PANEL_B (data_gene_panel_matrix.txt), but its gene list is not in the study folder" in \
         report["coverage"]["small_variants"]
-    # Only the BRCA1/2 deep-deletion parts (issue 13) are gaps: those genes are not rows of data_CNA.txt.
-    assert {(g["gene"], g["alteration_class"]) for g in report["not_assessed"]} == {
-        ("BRCA1", "deep deletion"), ("BRCA2", "deep deletion")}
+    gaps = {g["gene"] for g in report["not_assessed"] if g["kind"] == "small_variant"}
+    assert {"EGFR", "AKT1", "B2M"} <= gaps and "STK11" not in gaps  # STK11 p.Q37* is its only row
+    assert all("PANEL_B" in g["reason"] for g in report["not_assessed"] if g["kind"] == "small_variant")
+    copy_number_gaps = {(g["gene"], g["alteration_class"]) for g in report["not_assessed"]
+                        if g["kind"] == "copy_number"}  # BRCA1/2 deep deletion (issue 13): not rows of data_CNA.txt
+    assert copy_number_gaps == {("BRCA1", "deep deletion"), ("BRCA2", "deep deletion")}
     cohort = json.loads((tiny_out / "cohort.json").read_text(encoding="utf-8"))
     assert any("PANEL_B" in note for note in cohort["notes"])
 

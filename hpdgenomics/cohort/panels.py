@@ -10,8 +10,9 @@ format) may or may not be in the folder:
 * panel with a gene list → the sample's coverage of that kind is limited to the panel's genes: a rule gene off the
   panel is *not assessed*, with the panel named in the reason, and alterations reported in off-panel genes are
   counted as skipped;
-* panel without a gene list → the coverage basis says the panel's genes are unknown, and genes without a row stay
-  taken as assessed (the behaviour without panel information).
+* panel without a gene list → the panel's genes are unknown: for mutations and structural variants (files of rows,
+  which name only altered genes) a gene without a row is *not assessed*, since it may not have been on the panel; a
+  discrete CNA table lists its genes, so its coverage stands and the basis says the panel's genes are unknown.
 
 A sample absent from the MAF but sequenced for mutations (the matrix names its panel) had no mutation to report: its
 small variants are assessed over the panel, not left *not assessed*.
@@ -186,11 +187,12 @@ def restrict_profile(profile: SampleProfile, uses: Mapping[AlterationKind, Panel
         elif use.panel is None or use.panel.genes is None:
             why = ("its gene list is given as Entrez ids, which hpdgenomics cannot map" if use.panel is not None else
                    f"its gene list is not in the study folder (no data_gene_panel file with stable_id {use.panel_id})")
-            if _profiled_without_rows(kind, scope):
-                scope, basis = GeneScope.everything(), (
-                    f"{sample} has no row in the mutation file but was sequenced for mutations with gene panel "
-                    f"{use.panel_id} ({use.said_by}): genes without a row are taken as assessed and unaltered")
-            basis += f"; gene panel {use.panel_id} ({use.said_by}): {why}, so the genes it covered are unknown"
+            if kind is AlterationKind.COPY_NUMBER:  # a CNA table lists its genes, so its coverage stands
+                basis += f"; gene panel {use.panel_id} ({use.said_by}): {why}, so the genes it covered are unknown"
+            else:  # rows name only altered genes: a gene without one may not have been sequenced at all
+                scope = GeneScope.of(_genes_with_rows(profile, kind))
+                basis = (f"{sample} was sequenced with gene panel {use.panel_id} ({use.said_by}), but {why}: only "
+                         f"genes with a row are taken as assessed; the others are not assessed")
         else:
             genes = use.panel.genes
             if _profiled_without_rows(kind, scope):
@@ -208,6 +210,12 @@ def restrict_profile(profile: SampleProfile, uses: Mapping[AlterationKind, Panel
         updates[scope_field], updates[basis_field] = scope, basis
     new_coverage = replace(coverage, gaps=tuple(gaps), **updates)
     return _drop_alterations(replace(profile, coverage=new_coverage), keep)
+
+
+def _genes_with_rows(profile: SampleProfile, kind: AlterationKind) -> frozenset[str]:
+    if kind is AlterationKind.STRUCTURAL:
+        return frozenset(gene for r in profile.rearrangements for gene in r.genes)
+    return frozenset(v.gene for v in profile.variants)
 
 
 def _profiled_without_rows(kind: AlterationKind, scope: GeneScope) -> bool:

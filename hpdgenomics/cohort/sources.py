@@ -7,6 +7,7 @@ matched are never dropped silently: they are counted in :attr:`Plan.notes`, whic
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -88,12 +89,13 @@ def from_study(ruleset: RuleSet, request: AnnotateRequest, folder: str | Path, *
         if cn.kind == "seg" and request.build == "auto" and (cn.build or study.build):
             files["build"] = cn.build or study.build  # segments need a build; the meta file names it
     profiles, parameters = read_profiles(ruleset, request.with_options(clinical=clinical, **files))
+    matrix, panels = _panels(study, extra, notes)
+    kinds = _profile_columns(study, matrix)
+    profiles += _zero_variant_samples(study, matrix, kinds, profiles, clinical, parameters, notes)
     if clinical is not None:  # the study's own sample order; samples only the data files have come last
         rank = {sample: i for i, sample in enumerate(clinical.rows)}
         profiles = [p for _, p in sorted(enumerate(profiles), key=lambda item: (
             rank.get(item[1].sample.id, len(rank)), item[0]))]
-    matrix, panels = _panels(study, extra, notes)
-    kinds = _profile_columns(study, matrix)
     tasks = []
     for index, profile in enumerate(profiles):
         uses = panel_uses(profile.sample.id, kinds, matrix, panels) if kinds else {}
@@ -110,6 +112,24 @@ def from_study(ruleset: RuleSet, request: AnnotateRequest, folder: str | Path, *
                 parameters, inputs, notes)
 
 
+def _zero_variant_samples(study: Study, matrix: PanelMatrix | None, kinds: Mapping[AlterationKind, Any],
+                          profiles: list[Any], clinical: Any, parameters: Mapping[str, Any],
+                          notes: list[str]) -> list[Any]:
+    """Profiles with no variant for samples sequenced for mutations but in no data file (see cohort/sequenced.py)."""
+    from hpdgenomics.cohort.sequenced import sequenced_for_mutations, zero_variant_profiles
+
+    column = kinds[AlterationKind.SMALL_VARIANT][0] if AlterationKind.SMALL_VARIANT in kinds else None
+    sequenced = sequenced_for_mutations(study, matrix, column)
+    added = zero_variant_profiles(sequenced, [p.sample.id for p in profiles], study=study,
+                                  template=profiles[0] if profiles else None, clinical=clinical,
+                                  tumour_type=parameters.get("tumour_type"))
+    if added:
+        shown = ", ".join(p.sample.id for p in added[:5]) + (" …" if len(added) > 5 else "")
+        notes.append(f"{len(added)} sample(s) sequenced for mutations but with no row in any data file are reported "
+                     f"with zero variants ({shown})")
+    return added
+
+
 def _panels(study: Study, extra: list[InputFile], notes: list[str]) -> tuple[PanelMatrix | None, dict[str, GenePanel]]:
     matrix = None
     if study.get("panel_matrix") is not None:
@@ -122,7 +142,7 @@ def _panels(study: Study, extra: list[InputFile], notes: list[str]) -> tuple[Pan
     missing = sorted(wanted - set(panels))
     if missing:
         notes.append(f"gene panel definitions not in the study folder for {', '.join(missing)}: those samples' "
-                     "panel genes are unknown, and genes without a row are taken as assessed")
+                     "panel genes are unknown, so genes without a mutation or SV row are not assessed for them")
     entrez = sorted(p.stable_id for p in panels.values() if p.genes is None)
     if entrez:
         notes.append(f"gene panels {', '.join(entrez)} list Entrez ids, which hpdgenomics cannot map to genes")

@@ -199,3 +199,15 @@ def _unnamed_files(folder: Path, named: set[str]) -> list[str]:
     if not unnamed:
         return []
     return [f"not read (no meta file names them): {', '.join(unnamed)}"]
+
+
+def read_sequenced_case_list(folder: Path) -> tuple[Path, list[str]] | None:
+    """The samples of the study's ``case_lists/cases_sequenced.txt`` (cBioPortal: samples with mutation data), or
+    None when the folder has no such list."""
+    path = folder / "case_lists" / "cases_sequenced.txt"
+    if not path.is_file():
+        return None
+    values = read_meta(path)
+    if "case_list_ids" not in values:
+        raise InputError(path, "no case_list_ids: line (the tab-separated sample ids of the case list)")
+    return path, [sample for sample in values["case_list_ids"][0].split() if sample]

@@ -90,9 +90,12 @@ def variant_appendix(profile: SampleProfile) -> list[dict[str, Any]]:
 
 
 def _appendix_row(v: SmallVariant) -> dict[str, Any]:
-    # The variant's class (e.g. oncogenic) and its source come from the significance layer when the model has them.
-    variant_class = getattr(v, "variant_class", None)
-    class_source = getattr(v, "class_source", None)
+    # The variant's class (hotspot, truncating, oncogenic, VUS …) and what gave it come from the significance layer
+    # when the model carries them (SmallVariant.significance / significance_source); else the input's own call.
+    variant_class = getattr(v, "significance", None)
+    class_source = getattr(v, "significance_source", None) or None
+    if variant_class is None and getattr(v, "input_oncogenicity", None):
+        variant_class, class_source = str(v.input_oncogenicity).partition(": ")[2] or None, "the input file"
     return {
         "gene": v.gene, "protein_change": v.protein_change, "hgvsc": v.hgvsc, "transcript": v.transcript,
         "chrom": v.chrom, "pos": v.pos, "ref": v.ref, "alt": v.alt,
