@@ -94,8 +94,9 @@ def _appendix_row(v: SmallVariant) -> dict[str, Any]:
     # when the model carries them (SmallVariant.significance / significance_source); else the input's own call.
     variant_class = getattr(v, "significance", None)
     class_source = getattr(v, "significance_source", None) or None
-    if variant_class is None and getattr(v, "input_oncogenicity", None):
-        variant_class, class_source = str(v.input_oncogenicity).partition(": ")[2] or None, "the input file"
+    from_input = getattr(v, "input_oncogenicity", None)
+    if variant_class is None and from_input:
+        variant_class, class_source = str(from_input).partition(": ")[2] or None, "the input file"
     return {
         "gene": v.gene, "protein_change": v.protein_change, "hgvsc": v.hgvsc, "transcript": v.transcript,
         "chrom": v.chrom, "pos": v.pos, "ref": v.ref, "alt": v.alt,
