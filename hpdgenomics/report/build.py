@@ -9,6 +9,7 @@ from typing import Any
 
 from hpdgenomics._version import __version__
 from hpdgenomics.engine.clinical import ClinicalFactorStatus
+from hpdgenomics.engine.evaluate import classify_profile
 from hpdgenomics.engine.findings import Evaluation, Finding, NotAssessed, TherapyOption, UncountedVariant
 from hpdgenomics.engine.policy import HpdRisk
 from hpdgenomics.engine.rules import CATEGORIES, STRENGTH_ORDER, Evidence, RuleSet, Therapy
@@ -103,7 +104,8 @@ def build_report(
         "inputs": [{"path": i.path, "format": i.format, "sha256": i.sha256} for i in profile.inputs],
         "parameters": dict(parameters),
     }
-    document.update(board_sections(profile, parameters))  # specimen block and variant appendix
+    # Specimen block and variant appendix; the appendix shows each variant's significance class.
+    document.update(board_sections(classify_profile(profile, ruleset), parameters))
     return SampleReport(document)
 
 
