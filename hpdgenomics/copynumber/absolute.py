@@ -13,12 +13,14 @@ thresholds in :mod:`hpdgenomics.copynumber.thresholds`.
 from __future__ import annotations
 
 import math
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from hpdgenomics.copynumber.thresholds import CopyNumberThresholds
 from hpdgenomics.errors import OptionError
 from hpdgenomics.model.alterations import CopyNumberState
+
+if TYPE_CHECKING:  # numpy is imported on first use: checking purity/ploidy at CLI start should not load it
+    import numpy as np
 
 DEFAULT_PLOIDY = 2.0
 # Values exactly at a cut-off (a seg.mean of 0.2, six copies) must not cross it through floating-point round trips
@@ -38,6 +40,8 @@ def check_purity_ploidy(purity: float | None, ploidy: float | None) -> tuple[flo
 
 def absolute_copy_number(log2: np.ndarray | float, purity: float | None, ploidy: float = DEFAULT_PLOIDY) -> np.ndarray:
     """Tumour copy number from log2 ratios (vectorised); NaN stays NaN."""
+    import numpy as np
+
     ratio = ploidy * np.exp2(np.asarray(log2, dtype=float))
     if purity is None or purity >= 1:
         return ratio

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
-
-import numpy as np
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from hpdgenomics.errors import InputError
+
+if TYPE_CHECKING:  # numpy/pandas are imported where a frame is checked, so that the VCF path does not load them
+    import pandas as pd
 
 
 def finite_number(text: str, *, path: str | Path | None, line: int | None, what: str) -> float:
@@ -40,6 +41,8 @@ def refuse_infinite(path: str | Path, frame: pd.DataFrame, columns: dict[str, st
     """InputError at the first row of ``frame`` whose value in one of ``columns`` (ours → the file's name) is
     ±infinite. NaN is left alone: the table readers turn missing-value words into NaN and count those rows.
     ``frame`` needs a ``line`` column."""
+    import numpy as np
+
     for ours, theirs in columns.items():
         if ours not in frame:
             continue
