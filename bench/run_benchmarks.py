@@ -123,6 +123,7 @@ def build_cases(bed: Path) -> list[Case]:
     vcf, unindexed = DATA / "big.vcf.gz", DATA / "big_unindexed.vcf.gz"
     maf, seg = DATA / "cohort.maf.gz", DATA / "cohort.seg"
     small = REPO / "test_data" / "vcf" / "luad_mutect2_vep.vcf.gz"
+    cns = REPO / "test_data" / "copy_number" / "tumor_luad1_grch38.call.cns"  # the README's quick start
     library = [PY, str(REPO / "bench" / "library_steps.py")]
     records = manifest.get("vcf", {}).get("records", "?")
     rows = manifest.get("maf", {}).get("rows", "?")
@@ -133,10 +134,13 @@ def build_cases(bed: Path) -> list[Case]:
                  Command("python -c pass (floor)", [PY, "-c", "pass"], "floor"),
                  Command("hpdgenomics annotate --vcf luad_mutect2_vep.vcf.gz (indexed)",
                          [*HPD, "annotate", "-q", "--vcf", str(small), "--tumour-type", "LUAD"], "tool", out_dir=True),
+                 Command("README quick start: annotate --vcf luad_mutect2_vep.vcf.gz --cns (JSON, TSV, HTML)",
+                         [*HPD, "annotate", "-q", "--vcf", str(small), "--cns", str(cns), "--tumour-type", "LUAD"],
+                         "tool", out_dir=True),
                  Command("hpdgenomics annotate --maf gdc_two_samples.maf",
                          [*HPD, "annotate", "-q", "--maf", str(REPO / "test_data" / "maf" / "gdc_two_samples.maf")],
                          "tool", out_dir=True),
-             ], [small], absolute_target=0.5),
+             ], [small, cns], absolute_target=0.5),
         Case("vcf-indexed", f"Indexed VCF ({records:,} records), rule genes only" if isinstance(records, int)
              else "Indexed VCF, rule genes only", "<= 1.5x bcftools view -R", [
                  Command("bcftools view -R genes.bed big.vcf.gz", ["bcftools", "view", "-R", str(bed), str(vcf)],
