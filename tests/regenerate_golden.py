@@ -33,7 +33,7 @@ COHORT_CASES: dict[str, dict[str, object]] = {
     "study_tiny": {"study_dir": "test_data/cohort/study_tiny"},
     "samplesheet": {"sample_sheet": "test_data/cohort/samplesheet/samples.csv"},
 }
-COHORT_FILES = ("cohort.tsv", "hpdgenomics_mqc.tsv")
+COHORT_FILES = ("cohort.tsv", "hpdgenomics_mqc.tsv", "hpdgenomics_levels_mqc.tsv", "hpdgenomics_general_stats_mqc.tsv")
 
 
 def render_cohort(case: str) -> dict[str, str]:

@@ -8,13 +8,12 @@ import re
 from pathlib import Path
 
 import pytest
-import yaml
 
 from hpdgenomics.cohort import run_cohort
 from hpdgenomics.cohort.figures import _runs, frequency_svg, oncoprint_svg
 from hpdgenomics.cohort.html import render_cohort_html
 from hpdgenomics.cohort.summary import SampleSummary, cell_kind
-from hpdgenomics.cohort.tables import COLUMNS, render_multiqc, rule_counts
+from hpdgenomics.cohort.tables import COLUMNS, rule_counts
 from hpdgenomics.request import CohortRequest
 
 from . import regenerate_golden
@@ -59,18 +58,6 @@ def test_cohort_json_counts(tiny_out: Path) -> None:
     assert {i["format"] for i in cohort["inputs"]} >= {"maf", "cna", "sv", "clinical", "gene_panel_matrix"}
 
 
-def test_multiqc_custom_content_shape(tiny_out: Path) -> None:
-    text = (tiny_out / "hpdgenomics_mqc.tsv").read_text(encoding="utf-8")
-    header = [line[2:] for line in text.splitlines() if line.startswith("# ")]
-    config = yaml.safe_load("\n".join(header))
-    assert config["id"] == "hpdgenomics" and config["plot_type"] == "table" and config["format"] == "tsv"
-    assert config["section_name"] and config["pconfig"]["id"] == "hpdgenomics_table"
-    table = [line.split("\t") for line in text.splitlines() if not line.startswith("#")]
-    assert table[0][0] == "Sample" and set(config["headers"]) <= set(table[0][1:])
-    assert [row[0] for row in table[1:]] == ["TINY-01", "TINY-02", "TINY-03", "TINY-04", "TINY-05"]
-    assert {len(row) for row in table} == {len(table[0])}
-
-
 def _summary(sample: str, **fields: object) -> SampleSummary:
     values: dict[str, object] = {
         "index": 0, "sample": sample, "tumour_type": "PRAD", "level": "none_detected", "hpd_events": (),
@@ -80,12 +67,6 @@ def _summary(sample: str, **fields: object) -> SampleSummary:
     }
     values.update(fields)
     return SampleSummary(**values)  # type: ignore[arg-type]
-
-
-def test_multiqc_quotes_number_like_sample_names() -> None:
-    text = render_multiqc([_summary("01"), _summary("S\t2")])
-    rows = [line for line in text.splitlines() if not line.startswith("#")][1:]
-    assert rows[0].startswith('"01"\t') and rows[1].startswith("S 2\t")
 
 
 def test_html_is_self_contained(tiny_out: Path) -> None:

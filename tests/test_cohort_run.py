@@ -11,6 +11,7 @@ from click.testing import CliRunner
 
 from hpdgenomics.cli import cli
 from hpdgenomics.cohort import executors, run_cohort
+from hpdgenomics.cohort.run import COHORT_FILES
 from hpdgenomics.cohort.tasks import TaskFailure
 from hpdgenomics.errors import InputError, OptionError, OutputError, SampleSelectionError
 from hpdgenomics.request import CohortRequest
@@ -67,7 +68,7 @@ def test_unreachable_dask_scheduler_is_a_usage_error(tmp_path: Path, monkeypatch
 def test_existing_outputs_need_force(tmp_path: Path) -> None:
     run_cohort(CohortRequest.of(study_dir=TINY, out=tmp_path / "out"))
     before = _files(tmp_path / "out")
-    with pytest.raises(OutputError, match=r"cohort.tsv already exists \(use --force to overwrite\); 8 more"):
+    with pytest.raises(OutputError, match=r"cohort.tsv already exists \(use --force to overwrite\); 11 more"):
         run_cohort(CohortRequest.of(study_dir=TINY, out=tmp_path / "out"))
     assert _files(tmp_path / "out") == before
     run_cohort(CohortRequest.of(study_dir=TINY, out=tmp_path / "out", force=True))
@@ -137,7 +138,7 @@ def test_multi_sample_files_and_formats(tmp_path: Path) -> None:
     names = sorted(p.name for p in (tmp_path / "out" / "samples").iterdir())
     assert names == sorted(f"{s}.hpd.{f}" for s in ("TCGA-05-4244-01A-01D-1105-08", "TCGA-50-5932-01A-11D-1753-08")
                            for f in ("json", "tsv", "html"))
-    assert set(result.files) == {"cohort.tsv", "cohort.json", "cohort.html", "hpdgenomics_mqc.tsv"}
+    assert set(result.files) == set(COHORT_FILES)
 
 
 def test_cli_cohort_writes_and_summarises(tmp_path: Path) -> None:

@@ -7,7 +7,8 @@ Output folder::
     OUT/cohort.tsv                  one row per sample
     OUT/cohort.json                 counts per level and per HPD rule by tumour type, inputs, notes
     OUT/cohort.html                 the figures (event frequency by tumour type, oncoprint), self-contained
-    OUT/hpdgenomics_mqc.tsv         MultiQC custom content
+    OUT/cohort.parquet              one row per sample with every finding and gap, provenance in its metadata
+    OUT/hpdgenomics_*mqc.tsv        MultiQC custom content (level bar graph, general statistics, table)
 
 Existing outputs are not overwritten without ``force``; that is checked for every planned file before any work
 starts. If a sample fails (a malformed VCF of one row, say), the run stops with that error: the reports already
@@ -33,7 +34,8 @@ from hpdgenomics.request import AnnotateRequest, CohortRequest, check_cohort_req
 
 Progress = Callable[[int, int], None]
 REPORTS_DIR = "samples"
-COHORT_FILES = ("cohort.tsv", "cohort.json", "cohort.html", "hpdgenomics_mqc.tsv")
+COHORT_FILES = ("cohort.tsv", "cohort.json", "cohort.html", "cohort.parquet", "hpdgenomics_levels_mqc.tsv",
+                "hpdgenomics_general_stats_mqc.tsv", "hpdgenomics_mqc.tsv")
 MAX_BATCH = 64
 
 
@@ -169,10 +171,12 @@ def _run(tasks: list[SampleTask], context: RunContext, jobs: int, dask_scheduler
 
 
 def write_cohort_files(out: Path, rows: Sequence[SampleSummary], context: RunContext, plan: Plan) -> dict[str, Path]:
-    """Write cohort.tsv, cohort.json, cohort.html and the MultiQC file, all or none."""
+    """Write cohort.tsv, cohort.json, cohort.html, cohort.parquet and the MultiQC files, all or none."""
     from hpdgenomics._version import __version__
     from hpdgenomics.cohort.html import render_cohort_html
-    from hpdgenomics.cohort.tables import render_cohort_json, render_cohort_tsv, render_multiqc
+    from hpdgenomics.cohort.multiqc import render_multiqc_files
+    from hpdgenomics.cohort.parquet import render_cohort_parquet
+    from hpdgenomics.cohort.tables import render_cohort_json, render_cohort_tsv
     from hpdgenomics.report.writers import write_all
 
     ruleset = context.ruleset
@@ -188,11 +192,12 @@ def write_cohort_files(out: Path, rows: Sequence[SampleSummary], context: RunCon
         "notes": list(plan.notes),
     }
     rule_genes = context.hpd_rule_genes
-    texts = {
+    texts: dict[Path, str | bytes] = {
         out / "cohort.tsv": render_cohort_tsv(rows),
         out / "cohort.json": render_cohort_json(rows, rule_genes, info),
         out / "cohort.html": render_cohort_html(rows, rule_genes, info),
-        out / "hpdgenomics_mqc.tsv": render_multiqc(rows),
+        out / "cohort.parquet": render_cohort_parquet(rows, info),
     }
+    texts.update({out / name: text for name, text in render_multiqc_files(rows).items()})
     write_all(texts)
     return {path.name: path for path in texts}

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from hpdgenomics.engine.rules import RuleSet
 
@@ -19,6 +19,28 @@ KIND_OF_TYPE = {"small_variant": "small_variant", "copy_number": "copy_number", 
                 "biomarker": "biomarker"}
 CELL_KINDS = ("amplification", "deep_deletion", "missense", "truncating", "other_variant", "rearrangement",
               "multiple")
+
+
+class FindingRow(NamedTuple):
+    """One finding as the columnar cohort table holds it (``cohort.parquet``)."""
+
+    rule_id: str
+    category: str
+    gene: str
+    alteration: str
+    alteration_type: str
+    strength: str | None  # hpd_risk / ICI rules: strong, moderate, emerging
+    therapy_level: str | None  # targetable: the best usable OncoKB-style level of the rule's therapies
+    variant_source: str | None  # the input record ("file:line" for a MAF, "file:chrom:pos" for a VCF)
+
+
+class GapRow(NamedTuple):
+    """One not-assessed class of one sample (``cohort.parquet``)."""
+
+    gene: str
+    alteration_class: str
+    reason: str
+    rule_ids: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -47,6 +69,8 @@ class SampleSummary:
     report: str  # the JSON report, relative to the output folder
     # (hpd_risk rule id, input kind, "carrier" | "assessed" | "not_assessed") per class of each rule in scope
     hpd_classes: tuple[tuple[str, str, str], ...] = ()
+    findings: tuple[FindingRow, ...] = ()  # every finding, for cohort.parquet
+    gaps: tuple[GapRow, ...] = ()  # every not-assessed class, for cohort.parquet
 
 
 def hpd_rule_kinds(ruleset: RuleSet) -> dict[str, tuple[str, ...]]:
@@ -91,6 +115,9 @@ def summarise(index: int, document: Mapping[str, Any], report: str, hpd_rule_gen
         genes_not_assessed=tuple(sorted({hpd_rule_genes[r] for r in hpd_missing})),
         report=report,
         hpd_classes=_classes(document, rule_kinds or {}),
+        findings=tuple(_finding_row(f) for f in findings),
+        gaps=tuple(GapRow(str(g["gene"]), str(g["alteration_class"]), str(g.get("reason") or ""),
+                          tuple(g.get("rule_ids", ()))) for g in not_assessed),
     )
 
 
@@ -108,6 +135,17 @@ def _classes(document: Mapping[str, Any],
             status = "carrier" if (rule, kind) in found else "not_assessed" if (rule, kind) in gaps else "assessed"
             rows.append((rule, kind, status))
     return tuple(rows)
+
+
+LEVEL_ORDER = ("1", "2", "3A", "3B", "4", "R1", "R2")  # OncoKB therapeutic levels, best first
+
+
+def _finding_row(finding: Mapping[str, Any]) -> FindingRow:
+    usable = [str(t["level"]) for t in finding.get("therapies") or () if t.get("usable", True) and t.get("level")]
+    best = min(usable, key=lambda lv: LEVEL_ORDER.index(lv) if lv in LEVEL_ORDER else len(LEVEL_ORDER), default=None)
+    return FindingRow(str(finding["rule_id"]), str(finding["category"]), str(finding["gene"]),
+                      str(finding["alteration"]), str(finding.get("alteration_type") or ""), finding.get("strength"),
+                      best, (finding.get("variant") or {}).get("source"))
 
 
 def _label(finding: Mapping[str, Any]) -> str:

@@ -1,6 +1,5 @@
 """The cohort's text outputs, from the summary rows: ``cohort.tsv`` (one row per sample), ``cohort.json`` (counts,
-provenance and notes) and ``hpdgenomics_mqc.tsv`` (MultiQC custom content: a table section, so the results show up in
-a pipeline's MultiQC report without a MultiQC module)."""
+provenance and notes); the MultiQC files are written by :mod:`hpdgenomics.cohort.multiqc`."""
 
 from __future__ import annotations
 
@@ -21,7 +20,7 @@ COLUMNS = (
 MULTIQC_ID = "hpdgenomics"
 
 
-def _cell(value: Any) -> str:
+def cell(value: Any) -> str:
     """A TSV cell: lists joined with '; ', no tab or line break inside (they would shift the columns)."""
     if value is None:
         return ""
@@ -43,7 +42,7 @@ def row_values(row: SampleSummary) -> tuple[Any, ...]:
 def render_cohort_tsv(rows: Sequence[SampleSummary]) -> str:
     """``cohort.tsv``: a header, then one line per sample in cohort order."""
     lines = ["\t".join(COLUMNS)]
-    lines += ["\t".join(_cell(v) for v in row_values(row)) for row in rows]
+    lines += ["\t".join(cell(v) for v in row_values(row)) for row in rows]
     return "\n".join(lines) + "\n"
 
 
@@ -101,54 +100,3 @@ def render_cohort_json(rows: Sequence[SampleSummary], rule_genes: Mapping[str, s
         "tumour_types": dict(sorted(Counter(row.tumour_type or "unknown" for row in rows).items())),
     }
     return json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
-
-
-def _mqc_text(value: str) -> str:
-    """A MultiQC cell: quoted when it would read as a number (a sample named 01 must stay 01)."""
-    try:
-        float(value)
-    except ValueError:
-        return value
-    return f'"{value}"'
-
-
-def render_multiqc(rows: Sequence[SampleSummary]) -> str:
-    """MultiQC custom content (``*_mqc.tsv``): YAML configuration in ``#`` lines, then a table, first column the
-    sample name (MultiQC's custom-content documentation, "MultiQC-specific data file")."""
-    header = [
-        f"# id: '{MULTIQC_ID}'",
-        "# section_name: 'hpdgenomics: hyperprogression markers'",
-        "# description: 'Genomic events linked to hyperprogression on immune checkpoint inhibitors, per sample "
-        "(research and clinical decision support only; not a diagnosis). A key event not assessed is not negative.'",
-        "# format: 'tsv'",
-        "# plot_type: 'table'",
-        "# pconfig:",
-        f"#     id: '{MULTIQC_ID}_table'",
-        "#     title: 'hpdgenomics'",
-        "#     namespace: 'hpdgenomics'",
-        "# headers:",
-        "#     hpd_risk_level:",
-        "#         title: 'HPD risk'",
-        "#     hpd_events:",
-        "#         title: 'HPD-linked events'",
-        "#     targetable_findings:",
-        "#         title: 'Targetable'",
-        "#         format: '{:,.0f}'",
-        "#     key_events_not_assessed:",
-        "#         title: 'Key events not assessed'",
-        "#     tmb:",
-        "#         title: 'TMB'",
-        "#         suffix: ' mut/Mb'",
-        "#     msi_status:",
-        "#         title: 'MSI'",
-    ]
-    columns = ("Sample", "hpd_risk_level", "hpd_events", "targetable_findings", "key_events_not_assessed", "tmb",
-               "msi_status")
-    lines = [*header, "\t".join(columns)]
-    for row in rows:
-        values = (row.sample, row.level, row.hpd_events or ("none",), row.targetable,
-                  row.key_not_assessed or ("none",), row.tmb, row.msi)
-        cells = [_cell(v) for v in values]
-        cells[0] = _mqc_text(cells[0])
-        lines.append("\t".join(cells))
-    return "\n".join(lines) + "\n"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from hpdgenomics.errors import OutputError
@@ -82,12 +82,13 @@ def write_reports(
     return list(planned)
 
 
-def write_all(files: dict[Path, str]) -> None:
+def write_all(files: Mapping[Path, str | bytes]) -> None:
     """Write every file or none of them, also on an error or an interruption (KeyboardInterrupt) part-way.
 
-    Every text goes to a temporary file next to its target first; then each is renamed into place, the file it
-    replaces (with --force) being kept aside until the last rename has succeeded. If anything fails before that, the
-    files renamed so far are put back as they were and every temporary file is removed.
+    Every text (or bytes: Parquet, bgzipped VCF) goes to a temporary file next to its target first; then each is
+    renamed into place, the file it replaces (with --force) being kept aside until the last rename has succeeded. If
+    anything fails before that, the files renamed so far are put back as they were and every temporary file is
+    removed.
     """
     temporary: dict[Path, Path] = {}
     replaced: list[tuple[Path, Path | None]] = []  # target, and where the file it replaced was kept
@@ -138,12 +139,12 @@ def _reserve(path: Path, suffix: str) -> Path:
     return Path(name)
 
 
-def _write_temporary(path: Path, text: str) -> Path:
+def _write_temporary(path: Path, text: str | bytes) -> Path:
     """``text`` written and synced to a temporary file next to ``path``; removed again if that fails."""
     temp = _reserve(path, ".tmp")
     try:
-        with temp.open("w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
+        with temp.open("wb") as handle:
+            handle.write(text if isinstance(text, bytes) else text.encode("utf-8"))
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(temp, 0o644)
