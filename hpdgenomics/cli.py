@@ -32,7 +32,7 @@ from hpdgenomics.interrupts import exit_on_sigterm, interrupts_ignored
 from hpdgenomics.report import FORMATS, SampleReport, write_reports
 from hpdgenomics.report.outlock import OutputLock
 from hpdgenomics.report.terminal import terminal_safe
-from hpdgenomics.report.writers import DEFAULT_FORMATS
+from hpdgenomics.report.writers import DEFAULT_FORMATS, SAMPLE_FORMATS
 from hpdgenomics.request import AnnotateRequest
 
 __all__ = ["EXIT_INPUT_ERROR", "EXIT_INTERNAL_ERROR", "EXIT_INTERRUPTED", "EXIT_TERMINATED", "INTERRUPTED",
@@ -115,7 +115,8 @@ def cli(group_quiet: bool, group_verbose: bool) -> None:
               help="Output folder; reports are written as <sample>.hpd.<format>.")
 @click.option("--format", "formats", multiple=True, type=click.Choice(FORMATS), default=DEFAULT_FORMATS,
               show_default=True,
-              help="Report format (repeatable).")
+              help="Report format (repeatable). maf / vcf write the input MAF or VCF back, every row and column "
+              "kept, with HPD_* and cBioPortal driver columns / HPD INFO tags: one file per input.")
 @click.option("--force", is_flag=True, help="Overwrite existing reports.")
 @click.option("--all-samples", is_flag=True,
               help=f"Write reports for every sample of a multi-sample file even when it holds more than {MANY_SAMPLES} "
@@ -138,11 +139,12 @@ def annotate(rule_files: tuple[Path, ...], out_dir: Path, formats: tuple[str, ..
     given = {kind: options.get(kind) for kind in ("vcf", "maf", "seg", "cns", "cna", "cnv_vcf", "sv", "clinical")}
     with _input_hints(given):
         reports = api.annotate_samples(AnnotateRequest.from_options({**options, "rules": rule_files}))
-    if len(reports) > MANY_SAMPLES and not all_samples:
+    per_sample = [f for f in formats if f in SAMPLE_FORMATS]  # --format maf/vcf alone writes one file per input
+    if len(reports) > MANY_SAMPLES and not all_samples and per_sample:
         kinds = ("maf", "seg", "cna", "sv", "vcf", "cns", "cnv_vcf")
         source = next(str(given[k]) for k in kinds if given[k] is not None)
         raise click.UsageError(
-            f"{source} holds {len(reports):,} samples: annotate would write {len(reports) * len(formats):,} files "
+            f"{source} holds {len(reports):,} samples: annotate would write {len(reports) * len(per_sample):,} files "
             f"to {out_dir}. For a cohort use 'hpdgenomics cohort' (one table and page for all samples, JSON per "
             "sample), pick one sample with --sample, or give --all-samples to write them all")
     _warn_undetermined_build(reports)
@@ -255,9 +257,10 @@ def _print_summary(reports: Sequence[SampleReport], written: Sequence[Path], *, 
               help="BED of the sequenced territory for TMB (its merged length; only variants inside it count).")
 @click.option("--rules", "rule_files", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
               help="Extra rule file (repeatable).")
-@click.option("--format", "formats", multiple=True, type=click.Choice(FORMATS), default=("json",), show_default=True,
-              help="Per-sample report format (repeatable). JSON only by default: an HTML page per sample is about "
-              "1 MB, and thousands of them are rarely wanted; the cohort's own HTML page is always written.")
+@click.option("--format", "formats", multiple=True, type=click.Choice(SAMPLE_FORMATS), default=("json",),
+              show_default=True, help="Per-sample report format (repeatable). JSON only by default: an HTML page per "
+              "sample is about 1 MB, and thousands of them are rarely wanted; the cohort's own HTML page is always "
+              "written.")
 @click.option("--jobs", "-j", type=click.IntRange(1), default=1, show_default=True,
               help="Local worker processes for the per-sample work.")
 @click.option("--dask-scheduler", metavar="ADDRESS",

@@ -309,7 +309,7 @@ def check_cohort_request(request: CohortRequest) -> None:
     Raises:
         OptionError: no source or several, a clinical sheet with a study, an unknown format.
     """
-    from hpdgenomics.report.writers import FORMATS
+    from hpdgenomics.report.writers import SAMPLE_FORMATS as FORMATS  # maf/vcf: per input, not per sample
 
     inputs = request.annotate.inputs
     files = any(path is not None for path in (inputs.maf, inputs.seg, inputs.cna, inputs.sv))

@@ -26,13 +26,32 @@ def _render_markdown(report: SampleReport) -> str:
     return render_markdown(report)
 
 
+def _annotated_maf(reports: Sequence[SampleReport], out_dir: Path) -> dict[Path, bytes]:
+    from hpdgenomics.report.annotated_maf import annotated_maf_files
+
+    return annotated_maf_files(reports, out_dir)
+
+
+def _annotated_vcf(reports: Sequence[SampleReport], out_dir: Path) -> dict[Path, bytes]:
+    from hpdgenomics.report.annotated_vcf import annotated_vcf_files  # cyvcf2 and pysam only when writing a VCF
+
+    return annotated_vcf_files(reports, out_dir)
+
+
+# One file per sample and format: OUT/<sample>.hpd.<format>.
 RENDERERS: dict[str, Callable[[SampleReport], str]] = {
     "json": SampleReport.to_json,
     "tsv": render_tsv,
     "html": _render_html,
     "md": _render_markdown,
 }
-FORMATS = tuple(RENDERERS)
+# The input written back annotated: one file (and its index) per input, whatever the number of samples in it.
+INPUT_WRITERS: dict[str, Callable[[Sequence[SampleReport], Path], dict[Path, bytes]]] = {
+    "maf": _annotated_maf,
+    "vcf": _annotated_vcf,
+}
+SAMPLE_FORMATS = tuple(RENDERERS)
+FORMATS = (*RENDERERS, *INPUT_WRITERS)
 # What a run writes unless told otherwise: the result, the table and the tumour-board page (Markdown on request).
 DEFAULT_FORMATS = ("json", "tsv", "html")
 
@@ -52,16 +71,20 @@ def write_reports(
 
     Rendering happens before the first file is touched, so an error in one sample leaves no partial set behind.
     """
-    unknown = [fmt for fmt in formats if fmt not in RENDERERS]
+    unknown = [fmt for fmt in formats if fmt not in FORMATS]
     if unknown:
         raise OutputError(f"unknown report format(s): {', '.join(unknown)} (known: {', '.join(FORMATS)})")
     out = Path(out_dir)
-    planned: dict[Path, str] = {}
+    planned: dict[Path, str | bytes] = {}
+    per_sample = [fmt for fmt in formats if fmt in RENDERERS]
     for report in reports:
-        for fmt, path in report_paths(report, out, formats).items():
+        for fmt, path in report_paths(report, out, per_sample).items():
             if path in planned:
                 raise OutputError(f"two samples would write the same file {path}")
             planned[path] = RENDERERS[fmt](report)
+    for fmt in formats:
+        if fmt in INPUT_WRITERS and reports:
+            planned.update(INPUT_WRITERS[fmt](reports, out))
     if not force:
         existing = [str(p) for p in planned if p.exists()]
         if existing:
