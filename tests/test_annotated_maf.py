@@ -15,6 +15,7 @@ from hpdgenomics.cli import cli
 from hpdgenomics.errors import OutputError
 from hpdgenomics.report.annotated_maf import CBP_COLUMNS, HPD_COLUMNS, annotated_maf_files, render_annotated_maf
 from hpdgenomics.report.writers import write_reports
+from hpdgenomics.request import AnnotateRequest
 
 from .conftest import REALDATA_FIGURES, TEST_DATA, realdata
 
@@ -27,7 +28,7 @@ def read_maf(path: Path) -> pd.DataFrame:
 
 
 def test_rows_and_columns_are_the_input_plus_the_new_columns(tmp_path: Path) -> None:
-    reports = annotate_samples(maf=GDC, tumour_type="NSCLC")
+    reports = annotate_samples(AnnotateRequest.of(maf=GDC, tumour_type="NSCLC"))
     written = write_reports(reports, tmp_path, formats=("maf",))
     assert [p.name for p in written] == ["gdc_two_samples.hpd.maf"]
     source, annotated = GDC.read_bytes().splitlines(keepends=True), written[0].read_bytes().splitlines(keepends=True)
@@ -44,7 +45,7 @@ def test_rows_and_columns_are_the_input_plus_the_new_columns(tmp_path: Path) -> 
 
 
 def test_findings_land_on_their_rows() -> None:
-    reports = annotate_samples(maf=GDC, tumour_type="NSCLC")
+    reports = annotate_samples(AnnotateRequest.of(maf=GDC, tumour_type="NSCLC"))
     table = pd.read_csv(pd.io.common.BytesIO(render_annotated_maf(reports, GDC)), sep="\t", comment="#", dtype=str,
                         keep_default_na=False)
     by_gene = table.set_index("Hugo_Symbol")
@@ -62,7 +63,7 @@ def test_findings_land_on_their_rows() -> None:
 
 def test_byte_order_mark_and_windows_line_endings_are_kept(tmp_path: Path) -> None:
     maf = TEST_DATA / "maf" / "cbioportal_minimal_crlf_bom.maf"
-    reports = annotate_samples(maf=maf, tumour_type="BRCA")
+    reports = annotate_samples(AnnotateRequest.of(maf=maf, tumour_type="BRCA"))
     data = render_annotated_maf(reports, maf)
     assert data.startswith(b"\xef\xbb\xbf") and data.count(b"\r\n") == maf.read_bytes().count(b"\r\n")
     table = pd.read_csv(pd.io.common.BytesIO(data), sep="\t", dtype=str, keep_default_na=False, encoding="utf-8-sig")
@@ -71,7 +72,7 @@ def test_byte_order_mark_and_windows_line_endings_are_kept(tmp_path: Path) -> No
 
 def test_gzipped_input_gives_gzipped_output(tmp_path: Path) -> None:
     maf = TEST_DATA / "maf" / "gdc_two_samples.maf.gz"
-    reports = annotate_samples(maf=maf, tumour_type="NSCLC")
+    reports = annotate_samples(AnnotateRequest.of(maf=maf, tumour_type="NSCLC"))
     files = annotated_maf_files(reports, tmp_path)
     (path, data), = files.items()
     assert path.name == "gdc_two_samples.hpd.maf.gz"
@@ -84,7 +85,7 @@ def test_input_carrying_driver_columns_keeps_its_values(tmp_path: Path) -> None:
     maf.write_text("Hugo_Symbol\tTumor_Sample_Barcode\tVariant_Classification\tHGVSp_Short\tONCOGENIC\t"
                    "HIGHEST_LEVEL\tcbp_driver\n"
                    "AKT1\tS1\tMissense_Mutation\tp.E17K\tOncogenic\tLEVEL_3A\tPutative_Passenger\n", encoding="utf-8")
-    reports = annotate_samples(maf=maf, tumour_type="BRCA")
+    reports = annotate_samples(AnnotateRequest.of(maf=maf, tumour_type="BRCA"))
     table = pd.read_csv(pd.io.common.BytesIO(render_annotated_maf(reports, maf)), sep="\t", dtype=str,
                         keep_default_na=False)
     assert list(table.columns) == ["Hugo_Symbol", "Tumor_Sample_Barcode", "Variant_Classification", "HGVSp_Short",
@@ -93,15 +94,17 @@ def test_input_carrying_driver_columns_keeps_its_values(tmp_path: Path) -> None:
 
 
 def test_an_annotated_maf_is_not_annotated_twice(tmp_path: Path) -> None:
-    first = write_reports(annotate_samples(maf=GDC, tumour_type="NSCLC"), tmp_path / "a", formats=("maf",))[0]
-    reports = annotate_samples(maf=first, tumour_type="NSCLC")
+    reports = annotate_samples(AnnotateRequest.of(maf=GDC, tumour_type="NSCLC"))
+    first = write_reports(reports, tmp_path / "a", formats=("maf",))[0]
+    reports = annotate_samples(AnnotateRequest.of(maf=first, tumour_type="NSCLC"))
     with pytest.raises(OutputError, match="already has the column HPD_SAMPLE_LEVEL"):
         write_reports(reports, tmp_path / "b", formats=("maf",))
     assert not (tmp_path / "b").exists()
 
 
 def test_maf_format_needs_a_maf_input(tmp_path: Path) -> None:
-    reports = annotate_samples(vcf=TEST_DATA / "vcf" / "luad_mutect2_vep.vcf.gz", tumour_type="LUAD")
+    vcf = TEST_DATA / "vcf" / "luad_mutect2_vep.vcf.gz"
+    reports = annotate_samples(AnnotateRequest.of(vcf=vcf, tumour_type="LUAD"))
     with pytest.raises(OutputError, match="give a --maf input"):
         write_reports(reports, tmp_path / "out", formats=("json", "maf"))
     assert not (tmp_path / "out").exists()  # all or nothing: the JSON was not written either
@@ -121,7 +124,7 @@ def test_cli_many_samples_with_only_the_maf_format_needs_no_all_samples(tmp_path
 def test_prostate_msk_2024_annotated_maf_keeps_every_row_and_column(tmp_path: Path) -> None:
     maf = realdata("prostate_msk_2024/data_mutations.txt")
     clinical = realdata("prostate_msk_2024/data_clinical_sample.txt")
-    reports = annotate_samples(maf=maf, clinical=clinical)
+    reports = annotate_samples(AnnotateRequest.of(maf=maf, clinical=clinical))
     (path, data), = annotated_maf_files(reports, tmp_path).items()
     path.write_bytes(data)
     source = maf.read_bytes().splitlines(keepends=True)

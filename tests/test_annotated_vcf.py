@@ -14,6 +14,7 @@ from hpdgenomics import annotate_samples
 from hpdgenomics.errors import OutputError
 from hpdgenomics.report.annotated_vcf import INFO_TAGS
 from hpdgenomics.report.writers import write_reports
+from hpdgenomics.request import AnnotateRequest
 
 from .conftest import TEST_DATA
 
@@ -25,7 +26,7 @@ def records(path: Path) -> list[tuple[str, int, str, tuple[str, ...]]]:
 
 
 def test_bgzipped_input_gives_an_indexed_bgzipped_copy_with_every_record(tmp_path: Path) -> None:
-    reports = annotate_samples(vcf=LUAD, tumour_type="LUAD")
+    reports = annotate_samples(AnnotateRequest.of(vcf=LUAD, tumour_type="LUAD"))
     written = write_reports(reports, tmp_path, formats=("vcf",))
     assert sorted(p.name for p in written) == ["luad_mutect2_vep.hpd.vcf.gz", "luad_mutect2_vep.hpd.vcf.gz.tbi"]
     out = tmp_path / "luad_mutect2_vep.hpd.vcf.gz"
@@ -48,7 +49,7 @@ def test_bgzipped_input_gives_an_indexed_bgzipped_copy_with_every_record(tmp_pat
 
 def test_plain_input_gives_plain_output(tmp_path: Path) -> None:
     vcf = TEST_DATA / "vcf" / "multiallelic_vep.vcf"
-    reports = annotate_samples(vcf=vcf, tumour_type="BRCA")
+    reports = annotate_samples(AnnotateRequest.of(vcf=vcf, tumour_type="BRCA"))
     (out,) = write_reports(reports, tmp_path, formats=("vcf",))
     assert out.name == "multiallelic_vep.hpd.vcf" and out.read_bytes().startswith(b"##fileformat")
     assert records(out) == records(vcf)
@@ -60,14 +61,15 @@ def test_plain_input_gives_plain_output(tmp_path: Path) -> None:
 
 
 def test_vcf_format_needs_a_vcf_input(tmp_path: Path) -> None:
-    reports = annotate_samples(maf=TEST_DATA / "maf" / "gdc_two_samples.maf", tumour_type="NSCLC")
+    reports = annotate_samples(AnnotateRequest.of(maf=TEST_DATA / "maf" / "gdc_two_samples.maf", tumour_type="NSCLC"))
     with pytest.raises(OutputError, match="give a --vcf input"):
         write_reports(reports, tmp_path / "out", formats=("vcf",))
 
 
 def test_an_annotated_vcf_is_not_annotated_twice(tmp_path: Path) -> None:
-    first = next(p for p in write_reports(annotate_samples(vcf=LUAD, tumour_type="LUAD"), tmp_path / "a",
-                                          formats=("vcf",)) if p.name.endswith(".vcf.gz"))
-    reports = annotate_samples(vcf=first, tumour_type="LUAD")
+    written = write_reports(annotate_samples(AnnotateRequest.of(vcf=LUAD, tumour_type="LUAD")), tmp_path / "a",
+                            formats=("vcf",))
+    first = next(p for p in written if p.name.endswith(".vcf.gz"))
+    reports = annotate_samples(AnnotateRequest.of(vcf=first, tumour_type="LUAD"))
     with pytest.raises(OutputError, match="already declares INFO HPD_RULE"):
         write_reports(reports, tmp_path / "b", formats=("vcf",))
