@@ -1,7 +1,9 @@
-"""``cohort.html``: one self-contained page (no network requests, no JavaScript) from the summary rows.
+"""``cohort.html``: one self-contained page (no network requests) from the summary rows.
 
 Every string is escaped by jinja2's autoescape; the only markup not escaped is the SVG that
-:mod:`hpdgenomics.cohort.figures` draws (matplotlib escapes the text inside it).
+:mod:`hpdgenomics.cohort.figures` draws (matplotlib escapes the text inside it) and the level chart and table script
+of :mod:`hpdgenomics.cohort.page_parts`. The samples table is complete HTML, readable without script; a few lines of
+inline script (allowed by its hash in the Content-Security-Policy, nothing else) make it sortable and filterable.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from hpdgenomics.cohort.figures import frequency_svg, oncoprint_svg
+from hpdgenomics.cohort.page_parts import LEVEL_RANK, level_chart_svg, table_script
 from hpdgenomics.cohort.summary import SampleSummary
 from hpdgenomics.cohort.tables import level_counts, rule_counts
 from hpdgenomics.report.document import DISCLAIMER
@@ -38,8 +41,9 @@ def render_cohort_html(rows: Sequence[SampleSummary], rule_genes: Mapping[str, s
     frequency, frequency_caption = frequency_svg(rows, rule_genes)
     oncoprint, oncoprint_caption = oncoprint_svg(rows, sorted(set(rule_genes.values())))
     with_events = [row for row in rows if row.hpd_events]
-    order = {"high": 0, "elevated": 1, "none_detected": 2, "not_assessable": 3}
-    with_events.sort(key=lambda r: (order.get(r.level, 9), r.index))
+    with_events.sort(key=lambda r: (LEVEL_RANK.get(r.level, 9), r.index))
+    formats = (info.get("reports") or {}).get("formats") or ()
+    script, script_hash = table_script()
     key_missing = sum(bool(row.key_not_assessed) for row in rows)
     view = {
         "title": f"hpdgenomics cohort: {info.get('title') or info.get('source', '')}",
@@ -50,6 +54,10 @@ def render_cohort_html(rows: Sequence[SampleSummary], rule_genes: Mapping[str, s
         "generated_at": info.get("generated_at", ""),
         "disclaimer": DISCLAIMER,
         "levels": list(level_counts(rows).items()),
+        "level_chart": Markup(level_chart_svg(level_counts(rows))),
+        "level_rank": LEVEL_RANK,
+        "html_reports": "html" in formats,  # link each sample's tumour-board page when the run wrote them
+        "script": Markup(script), "script_hash": Markup(script_hash),  # base64 and quotes only
         "key_note": (f"{key_missing:,} sample(s) have a key HPD event (a rule with key_event, such as MDM2/MDM4 "
                      "amplification) not assessed: such a sample is never reported as 'none detected' "
                      "(docs/level_policy.md)."),
