@@ -9,6 +9,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
 
 from hpdgenomics import annotate_samples
 from hpdgenomics.cli import cli
@@ -49,7 +51,9 @@ def test_findings_land_on_their_rows() -> None:
     table = pd.read_csv(pd.io.common.BytesIO(render_annotated_maf(reports, GDC)), sep="\t", comment="#", dtype=str,
                         keep_default_na=False)
     by_gene = table.set_index("Hugo_Symbol")
-    assert by_gene.loc["STK11", "HPD_RULE"] == "STK11-HPD" and by_gene.loc["STK11", "HPD_CATEGORY"] == "hpd_risk"
+    rules = by_gene.loc["STK11", "HPD_RULE"].split(";")
+    assert rules[0] == "STK11-HPD" and by_gene.loc["STK11", "HPD_CATEGORY"].split(";")[0] == "hpd_risk"
+    assert len(by_gene.loc["STK11", "HPD_CATEGORY"].split(";")) == len(rules)  # one category per rule, in order
     assert by_gene.loc["STK11", "HPD_CLASS"] == "nonsense" and by_gene.loc["STK11", "HPD_ALTERATION"] == "p.Q37*"
     assert by_gene.loc["EGFR", "HPD_RULE"].split(";") == ["EGFR-ICI-LOW-RESPONSE-NSCLC", "EGFR-L858R-TKI"]
     assert by_gene.loc["EGFR", "HPD_THERAPY_LEVEL"] == "1" and by_gene.loc["EGFR", "cbp_driver"] == "Putative_Driver"
@@ -140,3 +144,34 @@ def test_prostate_msk_2024_annotated_maf_keeps_every_row_and_column(tmp_path: Pa
     drivers = int(table["cbp_driver"].eq("Putative_Driver").sum())
     REALDATA_FIGURES.append(f"prostate_msk_2024 annotated MAF: {len(table):,} rows x {len(table.columns)} columns "
                             f"({len(ADDED)} added); {drivers:,} rows Putative_Driver; AKT1 E17K in 25 samples")
+
+
+CELL = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\t\r\n"), max_size=8)
+
+
+@given(header=st.lists(st.text("ABCDEFGHIJ_", min_size=1, max_size=6), min_size=1, max_size=5, unique=True),
+       rows=st.lists(st.lists(CELL, min_size=5, max_size=5), max_size=6),
+       comments=st.lists(st.text("#abc \t", min_size=0, max_size=6).map(lambda t: "#" + t), max_size=2),
+       ending=st.sampled_from(["\n", "\r\n"]), bom=st.booleans())
+def test_any_maf_is_copied_with_columns_appended(header: list[str], rows: list[list[str]], comments: list[str],
+                                                 ending: str, bom: bool) -> None:
+    """Whatever the columns, cells, comment lines, line endings and byte-order mark, every input line comes back
+    as it was, each header and data line followed by exactly the added columns."""
+    import tempfile
+
+    columns = ["Tumor_Sample_Barcode", *(c for c in header if c != "Tumor_Sample_Barcode")]
+    lines = [*comments, "\t".join(columns), *("\t".join(row[: len(columns)] + [""] * (len(columns) - len(row)))
+                                               for row in rows)]
+    text = ("\ufeff" if bom else "") + ending.join(lines) + ending
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "random.maf"
+        path.write_bytes(text.encode("utf-8"))
+        out = render_annotated_maf([], path).splitlines(keepends=True)
+    source = text.encode("utf-8").splitlines(keepends=True)
+    assert len(out) == len(source)
+    for before, after in zip(source, out, strict=True):
+        if before.lstrip(b"\xef\xbb\xbf").startswith(b"#"):
+            assert after == before
+        elif before.strip():
+            assert after.startswith(before.rstrip(b"\r\n")) and after.endswith(ending.encode())
+            assert after.count(b"\t") - before.count(b"\t") == len(ADDED)

@@ -32,6 +32,7 @@ STRENGTHS = ("strong", "moderate", "emerging")
 THERAPY_LEVELS = ("1", "2", "3A", "3B", "4", "R1", "R2")
 CBP_ANNOTATION_MAX = 80  # cBioPortal's limits for the driver annotation and tier label
 CBP_TIER_MAX = 50
+BOM = b"\xef\xbb\xbf"
 _STRIP_SUFFIXES = (".gz", ".maf", ".vcf", ".txt", ".tsv")
 
 
@@ -135,7 +136,7 @@ def render_annotated_maf(reports: Sequence[SampleReport], path: Path) -> bytes:
     for number, line in enumerate(_lines(path), start=1):
         body, ending = _split_ending(line)
         if header is None:
-            if body.startswith(b"#"):
+            if body.removeprefix(BOM).startswith(b"#"):  # the readers drop a byte-order mark before '#' lines too
                 out.append(line)
                 continue
             text = body.decode("utf-8-sig")
