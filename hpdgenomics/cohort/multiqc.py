@@ -76,6 +76,8 @@ def render_levels(rows: Sequence[SampleSummary]) -> str:
         "    title: 'hpdgenomics: samples per HPD risk level'",
         "    ylab: 'samples'",
         "    cpswitch_counts_label: 'Samples'",
+        "    cpswitch_c_active: false",  # percentages first: a 40-sample tumour type reads beside a 9,000-sample one
+        "    sort_samples: false",  # the cohort first, then tumour types by size (not MultiQC's alphabetical order)
         "categories:",
     ]
     for level in LEVELS:
