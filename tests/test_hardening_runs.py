@@ -110,7 +110,7 @@ def test_leftovers_of_a_killed_run_are_removed_by_the_next(tmp_path: Path) -> No
 def test_without_force_an_existing_cohort_output_is_refused_before_any_work(tmp_path: Path) -> None:
     out = tmp_path / "out"
     run_cohort(CohortRequest.of(study_dir=TINY, out=out))
-    with pytest.raises(OutputError, match=r"cohort.tsv already exists \(use --force to overwrite\); 8 more"):
+    with pytest.raises(OutputError, match=r"cohort.tsv already exists \(use --force to overwrite\); 11 more"):
         run_cohort(CohortRequest.of(maf=MAF, out=out))
 
 
