@@ -149,3 +149,23 @@ def test_oncokb_annotator_example_clinical_file_runs_with_the_retired_gbm_mapped
     import json
     gbm = json.loads((tmp_path / "out" / "samples" / "TCGA-06-0155-01.hpd.json").read_text())["sample"]
     assert gbm["tumour_type"] == "GB" and "GBM is a retired OncoTree code" in gbm["tumour_type_note"]
+
+
+def test_crc_style_cohort_with_one_inconclusive_msi_completes_for_every_sample(tmp_path: Path) -> None:
+    """crc_msk_2017 aborted on one MSI value 'Inconclusive'; now that sample's MSI is not assessed, the cohort
+    says so in its notes (printed as a warning), and every sample gets its report."""
+    import json
+
+    from hpdgenomics.cohort import run_cohort
+    from hpdgenomics.request import CohortRequest
+
+    result = run_cohort(CohortRequest.of(maf=CLINICAL / "crc_unreadable_msi.maf",
+                                         clinical=CLINICAL / "crc_unreadable_msi.txt", out=tmp_path / "out"))
+    assert result.samples == 5
+    assert any("2 sample(s) with an unusable MSI_TYPE ('Inconclusive' ×1, 'Pending' ×1)" in n for n in result.notes)
+    def msi(sample: str) -> dict:
+        path = tmp_path / "out" / "samples" / f"{sample}.hpd.json"
+        return json.loads(path.read_text())["biomarkers"]["msi"]
+    assert msi("P-0002-T01")["status"] == "MSI-H" and msi("P-0001-T01")["status"] == "MSS"
+    inconclusive = msi("P-0003-T01")
+    assert inconclusive["status"] == "not_assessed" and "no MSI call ('Inconclusive')" in inconclusive["reason"]
