@@ -1,4 +1,4 @@
-"""CopyNumberCall's allele-specific fields: absent from the report when not assessed, present when a caller gave them."""
+"""CopyNumberCall allele-specific fields: absent from the report unless assessed, present when a caller gave them."""
 
 from hpdgenomics.model.alterations import CopyNumberCall, CopyNumberState
 from hpdgenomics.report.build import _copy_number

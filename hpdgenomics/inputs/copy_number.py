@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from hpdgenomics.copynumber.thresholds import SOURCES, ThresholdSet
-from hpdgenomics.errors import BuildMismatchError
+from hpdgenomics.errors import BuildMismatchError, InputError
 from hpdgenomics.genome.builds import BuildConflict, build_from_positions
 from hpdgenomics.genome.reference import Gene, load_genes
 from hpdgenomics.model import (
@@ -37,6 +37,11 @@ if TYPE_CHECKING:  # the readers and the caller load pandas: imported where a co
 DEFAULT_PLOIDY = 2.0  # as hpdgenomics.copynumber.absolute.DEFAULT_PLOIDY (numpy-free import for start-up)
 
 KINDS = ("seg", "cns", "cna", "cnv_vcf")
+SEGMENT_UNITS = {"seg": "SEG segments", "cns": "CNVkit segments", "cnr": "CNVkit bins (averaged per gene)",
+                 "vcf": "VCF copy-number records", "ascat": "ASCAT segments", "purple": "PURPLE segments",
+                 "purple_legacy": "PURPLE (v2) segments", "facets": "FACETS segments", "titan": "TitanCNA segments",
+                 "gatk_seg": "GATK segments", "battenberg": "Battenberg segments (solution A)",
+                 "pcgr": "PCGR allele-specific segments"}
 
 
 @dataclass(frozen=True)
@@ -48,6 +53,7 @@ class CopyNumberOptions:
     thresholds: ThresholdSet = field(default_factory=ThresholdSet)
     seg_log10: bool = False
     keep_segments: bool = True  # carry each sample's genome-wide segments into its report (off for cohorts)
+    cn_format: str | None = None  # a readers.registry format name forced by --cn-format; None: from the header
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -95,8 +101,7 @@ def read_copy_number(kind: str, path: str | Path, *, sample: str | None, options
                      include_filtered: bool = False) -> CopyNumberInput:
     """Read a SEG (``seg``), CNVkit (``cns``: .cns/.call.cns/.cnr), discrete CNA (``cna``) or copy-number VCF
     (``cnv_vcf``) file. ``sample`` picks one sample of a multi-sample file (or names a one-sample file's sample)."""
-    from hpdgenomics.readers.copy_number.cna import read_discrete_cna
-    from hpdgenomics.readers.copy_number.segments import read_cnvkit, read_seg
+    from hpdgenomics.readers import registry
     from hpdgenomics.readers.copy_number.vcf_cnv import read_vcf_copy_number
 
     path = Path(path)
@@ -106,16 +111,21 @@ def read_copy_number(kind: str, path: str | Path, *, sample: str | None, options
         segments = read_vcf_copy_number(header, tumour, include_filtered=include_filtered,
                                         sample_id=sample or tumour or _stem(path))
         return CopyNumberInput(path, kind, segments.samples, segments=segments, vcf_header=header)
-    if kind == "seg":
-        segments = read_seg(path, sample=sample, log10=options.seg_log10)
-        return CopyNumberInput(path, kind, segments.samples, segments=segments)
-    if kind == "cns":
-        segments = read_cnvkit(path, sample=sample)
-        return CopyNumberInput(path, kind, segments.samples, segments=segments)
-    if kind == "cna":
-        discrete = read_discrete_cna(path, sample=sample, genes=genes)
+    if kind not in ("seg", "cns", "cna"):
+        raise ValueError(f"unknown copy-number input kind {kind!r}")
+    fmt = registry.detect(path, kind, options.cn_format)
+    if fmt.name == "cns" and kind != "cns" and options.cn_format is None:
+        fmt = registry.BY_NAME[registry.FALLBACK[kind]]  # the SEG/CNA reader explains that --cns is meant
+    if fmt.holds == "purity":
+        raise InputError(path, f"this is a {fmt.label} (per-sample purity and ploidy), not copy number: give it "
+                         "with --purity-table")
+    announce = options.cn_format is not None or fmt.name != registry.FALLBACK[kind]
+    if fmt.holds == "discrete":
+        discrete = registry.read(fmt, path, announce=announce, sample=sample, genes=genes)
         return CopyNumberInput(path, kind, list(discrete.samples), discrete=discrete)
-    raise ValueError(f"unknown copy-number input kind {kind!r}")
+    extra = {"log10": options.seg_log10} if fmt.name == "seg" else {}
+    segments = registry.read(fmt, path, announce=announce, sample=sample, **extra)
+    return CopyNumberInput(path, kind, segments.samples, segments=segments)
 
 
 def _stem(path: Path) -> str:
@@ -227,8 +237,7 @@ def _from_segments(cn: CopyNumberInput, result: GeneCalls, coordinates: dict[str
     assert cn.segments is not None
     sample = result.sample_id
     tally = cn.segments.tallies.get(sample)
-    what = {"seg": "SEG segments", "cns": "CNVkit segments", "cnr": "CNVkit bins (averaged per gene)",
-            "vcf": "VCF copy-number records"}[cn.segments.format]
+    what = SEGMENT_UNITS.get(cn.segments.format, f"{cn.segments.format} segments")
     if tally is None:
         basis = f"{cn.path.name} has no segment for sample {sample}"
         tally = ReadTally(str(cn.path), what)

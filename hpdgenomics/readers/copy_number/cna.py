@@ -38,12 +38,13 @@ WORD_STATES: dict[str, CopyNumberState] = {
     "neutral": CopyNumberState.NEUTRAL, "diploid": CopyNumberState.NEUTRAL,
     "loss": CopyNumberState.LOSS, "hetloss": CopyNumberState.LOSS, "shallowdeletion": CopyNumberState.LOSS,
     "deletion": CopyNumberState.DEEP_DELETION, "homdel": CopyNumberState.DEEP_DELETION,
-    "deepdeletion": CopyNumberState.DEEP_DELETION,
+    "deepdeletion": CopyNumberState.DEEP_DELETION, "deepdel": CopyNumberState.DEEP_DELETION,  # SUMMIT "DeepDel"
+    "shallowdel": CopyNumberState.LOSS,
 }
 NOT_PROFILED = frozenset({"", "NA", "NaN", "nan", "N/A", "na", "NULL", "null"})
 GENE_COLUMNS = ("hugosymbol", "genesymbol", "gene", "hugo")
-ANNOTATION_COLUMNS = frozenset({"entrezgeneid", "locusid", "cytoband", "entrezid"})
-SAMPLE_COLUMNS = ("tumorsamplebarcode", "sampleid", "sample")
+ANNOTATION_COLUMNS = frozenset({"entrezgeneid", "locusid", "cytoband", "entrezid", "genepanel"})
+SAMPLE_COLUMNS = ("tumorsamplebarcode", "sampleid", "sample", "samples")
 VALUE_COLUMNS = ("value", "copynumberalteration", "cna", "alteration", "call", "discretecna")
 
 SKIP_NOT_RULE_GENE = "not in a gene the rules need"
