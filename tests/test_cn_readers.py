@@ -143,7 +143,7 @@ def test_purple_without_purity_file_says_so_and_negative_copy_number_reads_as_ze
 
 def test_gatk_non_numeric_points_names_line_and_format() -> None:
     with pytest.raises(InputError) as error:
-        _read(EDGE / "gatk_called_bad_points.seg")
+        _read(EDGE / "gatk_called_bad_points.tsv")
     assert error.value.line == 6 and "read as GATK" in str(error.value) and "NUM_POINTS_COPY_RATIO" in str(error.value)
 
 

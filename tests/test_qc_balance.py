@@ -30,6 +30,8 @@ REFUSED = {
     "copy_number/end_before_start.seg": "a segment ends before it starts",
     "copy_number/non_numeric_mean.seg": "a non-numeric seg.mean",
     "copy_number/cna_unexpected_value.txt": "a copy-number code outside -2..2",
+    "copy_number/ascat_missing_nminor.txt": "ASCAT segments without nMinor",
+    "copy_number/gatk_called_bad_points.tsv": "a non-numeric NUM_POINTS_COPY_RATIO",
 }
 # Inputs under malformed/ that are accepted (the rest are refused; see the test_malformed_* modules).
 ACCEPTED_MALFORMED = [
@@ -39,7 +41,9 @@ ACCEPTED_MALFORMED = [
     "malformed/cna/accepted_crlf_bom.txt", "malformed/vcf_cnv/accepted_crlf_bom.vcf",
 ]
 # Coordinate-only files whose build the data cannot tell (both builds fit): the build is declared.
-DECLARED_BUILD = {"copy_number/gistic_columns_chr_prefix_crlf.seg": "GRCh37", "copy_number/tumour_bins.cnr": "GRCh37"}
+DECLARED_BUILD = {"copy_number/gistic_columns_chr_prefix_crlf.seg": "GRCh37", "copy_number/tumour_bins.cnr": "GRCh37",
+                  "copy_number/facets_na_lcn_chr_prefix.cncf": "GRCh37",
+                  "copy_number/purple_no_purity_beside.purple.cnv.somatic.tsv": "GRCh37"}
 
 
 def _kind(relative: str) -> str:
