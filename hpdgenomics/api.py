@@ -92,7 +92,9 @@ def read_profiles(ruleset: RuleSet, request: AnnotateRequest) -> tuple[list[Samp
     code_note = oncotree.resolve(given).note if code is not None and given is not None else None
     cn = request.copy_number
     cn_options = CopyNumberOptions(purity=checked.purity, ploidy=checked.ploidy, seg_log10=cn.seg_log10,
-                                   thresholds=checked.thresholds, keep_segments=cn.keep_segments)
+                                   thresholds=checked.thresholds, keep_segments=cn.keep_segments,
+                                   cn_format=cn.cn_format, exclude_normals=cn.exclude_normals,
+                                   purity_table=None if cn.purity_table is None else Path(cn.purity_table))
     clinical_path = inputs.clinical_path()
     panel_bed = request.panel.panel_bed
     # Inputs are hashed in a worker thread while they are read (see BackgroundHashes).

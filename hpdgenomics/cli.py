@@ -29,6 +29,7 @@ from hpdgenomics.cli_outcomes import associate, hpd_label
 from hpdgenomics.cli_rules import rules
 from hpdgenomics.errors import InputError
 from hpdgenomics.interrupts import exit_on_sigterm, interrupts_ignored
+from hpdgenomics.readers.registry import copy_number_formats
 from hpdgenomics.report import FORMATS, SampleReport, write_reports
 from hpdgenomics.report.outlock import OutputLock
 from hpdgenomics.report.terminal import terminal_safe
@@ -37,6 +38,8 @@ from hpdgenomics.request import AnnotateRequest
 
 __all__ = ["EXIT_INPUT_ERROR", "EXIT_INTERNAL_ERROR", "EXIT_INTERRUPTED", "EXIT_TERMINATED", "INTERRUPTED",
            "ISSUES_HINT", "MANY_SAMPLES", "cli", "main"]
+
+CN_FORMATS = copy_number_formats()
 
 # More samples than this in one annotate run is a cohort: a report set per sample needs --all-samples.
 MANY_SAMPLES = 20
@@ -94,6 +97,18 @@ def cli(group_quiet: bool, group_verbose: bool) -> None:
 @click.option("--cn-thresholds", type=click.Path(dir_okay=False, path_type=Path),
               help="YAML file of copy-number thresholds: 'default:' and per-gene 'genes: {MDM2: {...}}'.")
 @click.option("--seg-log10", is_flag=True, help="The SEG values are log10 ratios (some aCGH exports), not log2.")
+@click.option("--cn-format", type=click.Choice(sorted(CN_FORMATS)),
+              help="Read the copy-number file as this format instead of detecting it from its header.")
+@click.option("--purity-table", type=click.Path(dir_okay=False, path_type=Path),
+              help="Per-sample purity and ploidy (ASCAT summary, ABSOLUTE table, PURPLE purity, or sample/purity/"
+              "ploidy columns); the options and the clinical sheet override it.")
+@click.option("--amplification-rule", type=click.Choice(["absolute", "pcgr", "hartwig"]),
+              help="absolute: copy number >= --amplification-cn (default); pcgr: >= 2.5 x ploidy; hartwig: the "
+              "gene's minimum copy number > 3 x ploidy.")
+@click.option("--min-markers", type=click.IntRange(0), help="Fewest markers of a log-ratio segment that can call an "
+              "amplification or deep deletion (default 5).")
+@click.option("--min-bases", type=click.IntRange(0), help="Fewest bases of a log-ratio segment that can call an "
+              "amplification or deep deletion (default 10000).")
 @click.option("--sample", help="Sample to report from a multi-sample MAF, SEG or CNA file (default: every sample).")
 @click.option("--sample-id", help="Id the report carries (default: the tumour sample name; the file name for "
               "sites-only VCFs).")
@@ -248,6 +263,20 @@ def _print_summary(reports: Sequence[SampleReport], written: Sequence[Path], *, 
               help="Absolute copy number from which a gene is amplified (default 6).")
 @click.option("--cn-thresholds", type=click.Path(dir_okay=False, path_type=Path), help="YAML copy-number thresholds.")
 @click.option("--seg-log10", is_flag=True, help="The SEG values are log10 ratios, not log2.")
+@click.option("--cn-format", type=click.Choice(sorted(CN_FORMATS)),
+              help="Read the copy-number file as this format instead of detecting it from its header.")
+@click.option("--purity-table", type=click.Path(dir_okay=False, path_type=Path),
+              help="Per-sample purity and ploidy (ASCAT summary, ABSOLUTE table, PURPLE purity, or sample/purity/"
+              "ploidy columns); the options and the clinical sheet override it.")
+@click.option("--amplification-rule", type=click.Choice(["absolute", "pcgr", "hartwig"]),
+              help="absolute: copy number >= --amplification-cn (default); pcgr: >= 2.5 x ploidy; hartwig: the "
+              "gene's minimum copy number > 3 x ploidy.")
+@click.option("--min-markers", type=click.IntRange(0), help="Fewest markers of a log-ratio segment that can call an "
+              "amplification or deep deletion (default 5).")
+@click.option("--min-bases", type=click.IntRange(0), help="Fewest bases of a log-ratio segment that can call an "
+              "amplification or deep deletion (default 10000).")
+@click.option("--include-normals", is_flag=True,
+              help="Keep TCGA normal aliquots (sample type 10-29), which a cohort run leaves out and counts.")
 @click.option("--include-filtered", is_flag=True, help="Keep records whose FILTER is not PASS.")
 @click.option("--include-germline", is_flag=True, help="Keep MAF rows with Mutation_Status Germline.")
 @click.option("--panel-size-mb", type=float,
@@ -280,6 +309,7 @@ def cohort(rule_files: tuple[Path, ...], out_dir: Path, quiet: bool, **options: 
     """
     from hpdgenomics.cohort import CohortRequest, run_cohort
 
+    options["exclude_normals"] = not options.pop("include_normals")
     quiet, _ = _verbosity(quiet)
     progress = _ProgressBar() if not quiet and sys.stderr.isatty() else None
     try:

@@ -84,6 +84,12 @@ class CopyNumberSettings:
     amplification_cn: float | None = None  # global amplification cut-off (absolute copy number)
     seg_log10: bool = False  # SEG values are log10 ratios
     keep_segments: bool = True  # carry genome-wide segments into the profile (cohorts without HTML: off)
+    cn_format: str | None = None  # force a readers.registry format (--cn-format); None: detected from the header
+    purity_table: PathLike | None = None  # per-sample purity/ploidy (ASCAT, ABSOLUTE, PURPLE, plain sample table)
+    amplification_rule: str | None = None  # absolute (default), pcgr or hartwig
+    min_markers: int | None = None  # smallest log-ratio segment (markers) that can call amp/deep deletion
+    min_bases: int | None = None  # smallest log-ratio segment (bases) that can call amp/deep deletion
+    exclude_normals: bool = False  # drop TCGA normal aliquots (sample type 10-29); the cohort command's default
 
 
 @dataclass(frozen=True)
@@ -228,7 +234,9 @@ def check_request(request: AnnotateRequest) -> CheckedRequest:
     build = requested_build_name(request.build)
     cn = request.copy_number
     purity, ploidy = check_purity_ploidy(cn.purity, cn.ploidy)
-    thresholds = load_thresholds(cn.cn_thresholds, amplification_cn=cn.amplification_cn)
+    thresholds = load_thresholds(cn.cn_thresholds, amplification_cn=cn.amplification_cn,
+                                 amplification_rule=cn.amplification_rule, min_markers=cn.min_markers,
+                                 min_bases=cn.min_bases)
     check_collection_date(request.specimen.collection_date)
     return CheckedRequest(request, code, build, purity, ploidy, thresholds)
 

@@ -71,7 +71,7 @@ def test_gatk_sample_and_build_come_from_the_sam_header() -> None:
 
 def test_facets_ploidy_column_is_the_fitted_ploidy() -> None:
     _, segments = _read(realdata(f"{CALLERS}/facets/example_with_ploidy.cncf"))
-    assert segments.fitted["s_67"]["ploidy"] == 2.1
+    assert segments.fitted["s_67"]["fit"].ploidy == 2.1
 
 
 @pytest.mark.parametrize(("relative", "fmt", "count"), [

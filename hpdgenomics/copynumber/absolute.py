@@ -65,21 +65,25 @@ def state_from_log2(copy_number: float, thresholds: CopyNumberThresholds,
         return CopyNumberState.LOSS
     if rescaled <= neutral + TOLERANCE:
         return CopyNumberState.NEUTRAL
-    if copy_number >= thresholds.amplification_cn - TOLERANCE:
+    if thresholds.is_amplified(copy_number, ploidy, TOLERANCE):
         return CopyNumberState.AMPLIFICATION
     return CopyNumberState.GAIN
 
 
 def state_from_copy_number(copy_number: float, thresholds: CopyNumberThresholds,
                            ploidy: float = DEFAULT_PLOIDY) -> CopyNumberState:
-    """State of one segment whose input gives an absolute copy number (CNVkit ``cn``, a VCF ``CN``)."""
-    if copy_number >= thresholds.amplification_cn - TOLERANCE:
+    """State of one segment whose input gives an absolute copy number (CNVkit ``cn``, a VCF ``CN``, a caller's fit).
+
+    Gain and loss compare the nearest whole copy number with the nearest whole ploidy (PURPLE's 3.1 is 3), so a
+    3-copy segment of a triploid tumour is neutral, not a loss.
+    """
+    if thresholds.is_amplified(copy_number, ploidy, TOLERANCE):
         return CopyNumberState.AMPLIFICATION
     if copy_number < thresholds.deep_deletion_cn:
         return CopyNumberState.DEEP_DELETION
-    nearest = round(copy_number)
-    if nearest > ploidy:
+    nearest, baseline = math.floor(copy_number + 0.5), math.floor(ploidy + 0.5)
+    if nearest > baseline:
         return CopyNumberState.GAIN
-    if nearest < ploidy:
+    if nearest < baseline:
         return CopyNumberState.LOSS
     return CopyNumberState.NEUTRAL

@@ -15,7 +15,7 @@ noisy. A gene with no segment over it is *not assessed* for copy number.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from math import isfinite
 from typing import Any
 
@@ -40,6 +40,7 @@ class GeneCalls:
     sample_id: str
     calls: dict[str, CopyNumberCall] = field(default_factory=dict)
     not_assessed: dict[str, str] = field(default_factory=dict)
+    too_small: int = 0  # segments over a rule gene too small to call the amplification/deep deletion they show
 
     @property
     def assessed(self) -> frozenset[str]:
@@ -111,6 +112,8 @@ def _call_all_segments(frame: pd.DataFrame, genes: Mapping[str, Gene | None], th
     copies, given = frame["abs_cn"].to_numpy(float), frame["from_cn"].to_numpy(bool)
     log2s = frame["log2"].to_numpy(float) if "log2" in frame else np.full(len(frame), np.nan)
     lines = frame["line"].to_numpy(np.int64)
+    marks = frame["marks"].to_numpy(float) if "marks" in frame else np.full(len(frame), np.nan)
+    minors = frame["minor"].to_numpy(float) if "minor" in frame else np.full(len(frame), np.nan)
     chrom_labels, chrom_names = pd.factorize(frame["chrom"])
     grouped = np.argsort(chrom_labels, kind="stable")  # rows of each contig together, in file order
     cuts = np.searchsorted(chrom_labels[grouped], np.arange(len(chrom_names) + 1))
@@ -127,12 +130,14 @@ def _call_all_segments(frame: pd.DataFrame, genes: Mapping[str, Gene | None], th
         hit = hit[np.lexsort((starts[hit], codes[hit]))]  # by sample, then start; lexsort keeps file order on ties
         covered = np.zeros(len(ordered), dtype=bool)
         if len(hit):
-            parts = _parts(symbol, gene, hit, starts, ends, copies, given, log2s, lines, limits, ploidy, file_name)
+            parts = _parts(symbol, gene, hit, _Columns(starts, ends, copies, given, log2s, lines, marks, minors),
+                           limits, ploidy, file_name)
             group_codes = codes[hit]
             bounds = np.flatnonzero(np.diff(group_codes)) + 1
             for first, last in zip([0, *bounds.tolist()], [*bounds.tolist(), len(hit)], strict=True):
                 code = int(group_codes[first])
                 ordered[code].calls[symbol] = _decide(symbol, gene, parts[first:last], limits, method)
+                ordered[code].too_small += sum(1 for p in parts[first:last] if p.note)
                 covered[code] = True
         where = f"{gene.chrom}:{gene.gene_start + 1}-{gene.gene_end}"
         for code in np.flatnonzero(~covered).tolist():
@@ -140,10 +145,40 @@ def _call_all_segments(frame: pd.DataFrame, genes: Mapping[str, Gene | None], th
             result.not_assessed[symbol] = f"no copy-number segment of {result.sample_id} overlaps {symbol} ({where})"
 
 
-def _parts(symbol: str, gene: Gene, hit: np.ndarray, starts: np.ndarray, ends: np.ndarray, copies: np.ndarray,
-           given: np.ndarray, log2s: np.ndarray, lines: np.ndarray, limits: CopyNumberThresholds, ploidy: float,
+@dataclass(frozen=True)
+class _Columns:
+    """The frame's columns as numpy arrays, read once per file."""
+
+    starts: np.ndarray
+    ends: np.ndarray
+    copies: np.ndarray
+    given: np.ndarray
+    log2s: np.ndarray
+    lines: np.ndarray
+    marks: np.ndarray
+    minors: np.ndarray
+
+
+def _too_small(markers: float, length: int, limits: CopyNumberThresholds) -> str:
+    """Why a log-ratio segment cannot call an amplification or deep deletion ("" when it can)."""
+    few = isfinite(markers) and markers < limits.min_markers
+    if not few and length >= limits.min_bases:
+        return ""
+    count = f"{int(markers)} markers, " if isfinite(markers) else ""
+    return (f"segment too small ({count}{length:,} bp; the minimum is {limits.min_markers} markers and "
+            f"{limits.min_bases:,} bp)")
+
+
+def _parts(symbol: str, gene: Gene, hit: np.ndarray, columns: _Columns, limits: CopyNumberThresholds, ploidy: float,
            file_name: str) -> list[CopyNumberPart]:
-    """One :class:`CopyNumberPart` per hit row, as ``_call_parts`` makes them (the same state and rounding)."""
+    """One :class:`CopyNumberPart` per hit row, with its own state (and rounding).
+
+    A log-ratio segment below the minimum size keeps its values, but an amplification or deep deletion it shows is
+    not called: the part is a gain or a loss, with a note saying why (array noise; see ``docs/copy_number.md``).
+    """
+    starts, ends, copies, given, log2s, lines = (columns.starts, columns.ends, columns.copies, columns.given,
+                                                 columns.log2s, columns.lines)
+    markers, minors = columns.marks[hit].tolist(), columns.minors[hit].tolist()
     overlap = (np.minimum(ends[hit], gene.gene_end) - np.maximum(starts[hit], gene.gene_start)).tolist()
     states: dict[tuple[float, bool], CopyNumberState] = {}
     # Segment values repeat across thousands of samples: round each distinct value once (as _round does).
@@ -163,9 +198,25 @@ def _parts(symbol: str, gene: Gene, hit: np.ndarray, starts: np.ndarray, ends: n
         log2_value = rounded_log2.get(log2, _UNSET) if log2 else _UNSET
         if log2_value is _UNSET:
             log2_value = rounded_log2[log2] = round(log2, 4) if isfinite(log2) else None
+        note = ""
+        if not from_cn and state in _CALLED_ONLY_IF_LARGE:
+            why = _too_small(markers[k], end - start, limits)
+            if why:
+                note = f"{state.value.replace('_', ' ')} not called: {why}"
+                state = _CALLED_ONLY_IF_LARGE[state]
+        minor = minors[k]
         parts.append(CopyNumberPart(chrom=gene.chrom, start=start, end=end, overlap_bp=overlap[k], state=state,
-                                    copy_number=copy_number, log2=log2_value, source=f"{file_name}:{line}"))
+                                    copy_number=copy_number, log2=log2_value, source=f"{file_name}:{line}",
+                                    minor_copy_number=round(minor, 2) if isfinite(minor) else None, note=note))
     return parts
+
+
+# What a too-small log-ratio segment is called instead.
+_CALLED_ONLY_IF_LARGE = {CopyNumberState.AMPLIFICATION: CopyNumberState.GAIN,
+                         CopyNumberState.DEEP_DELETION: CopyNumberState.LOSS}
+# Minor copy number below which an allele is lost (PURPLE's LOH definition as quoted in hmftools issue 557; the
+# curator's choice here, not in the knowledge file).
+LOH_MINOR_CN = 0.5
 
 
 _UNSET: Any = object()
@@ -175,16 +226,30 @@ def _decide(symbol: str, gene: Gene, parts: list[CopyNumberPart], limits: CopyNu
             method: str) -> CopyNumberCall:
     """The gene's call from its parts (already ordered by start): the rule of the module docstring."""
     span = gene.gene_end - gene.gene_start
-    if len(parts) == 1:  # the common case: one segment over the whole gene decides under every branch below
-        part = parts[0]
+    minor, loh, allele_note = _allele_state(parts)
+    if len(parts) == 1 and (parts[0].state is not CopyNumberState.AMPLIFICATION
+                            or _amplified_share(parts, span) >= limits.amplification_min_gene_fraction - 1e-9):
+        part = parts[0]  # the common case: one segment over the whole gene decides under every branch below
         return CopyNumberCall(
             gene=symbol, state=part.state, copy_number=part.copy_number, log2=part.log2, chrom=gene.chrom,
             start=part.start, end=part.end, fraction_covered=round(min(part.overlap_bp, span) / span, 4) if span
-            else None, focal=part.end - part.start <= limits.focal_max_bp, source=part.source, method=method,
-            parts=(part,), gene_start=gene.gene_start, gene_end=gene.gene_end,
+            else None, focal=part.end - part.start <= limits.focal_max_bp, source=part.source,
+            method=method + _state_note(part.state, loh, allele_note) + (f"; {part.note}" if part.note else ""),
+            parts=(part,), gene_start=gene.gene_start, gene_end=gene.gene_end, minor_copy_number=minor, loh=loh,
         )
     amplified = [p for p in parts if p.state is CopyNumberState.AMPLIFICATION]
     deleted = [p for p in parts if p.state is CopyNumberState.DEEP_DELETION]
+    gene_note = ""
+    if amplified and limits.amplification_rule == "hartwig" and len(amplified) < len(parts):
+        gene_note = "; amplification not called: the gene's minimum copy number is below the Hartwig limit"
+        amplified = []
+    elif amplified and _amplified_share(amplified, span) < limits.amplification_min_gene_fraction - 1e-9:
+        gene_note = (f"; amplification not called: the amplified segments cover {_amplified_share(amplified, span):.0%}"
+                     f" of the gene, less than {limits.amplification_min_gene_fraction:.0%} (gene-body rule)")
+        amplified = []
+    if gene_note:
+        parts = [replace(p, state=CopyNumberState.GAIN) if p.state is CopyNumberState.AMPLIFICATION else p
+                 for p in parts]
     if amplified:
         deciding = max(amplified, key=lambda p: p.copy_number or 0.0)
         rule = "highest copy number among the segments over the gene"
@@ -199,9 +264,41 @@ def _decide(symbol: str, gene: Gene, parts: list[CopyNumberPart], limits: CopyNu
         gene=symbol, state=deciding.state, copy_number=deciding.copy_number, log2=deciding.log2, chrom=gene.chrom,
         start=deciding.start, end=deciding.end, fraction_covered=round(covered / span, 4) if span else None,
         focal=deciding.length <= limits.focal_max_bp, source=deciding.source,
-        method=method + ("" if len(parts) == 1 else f"; {len(parts)} segments over the gene, called on {rule}"),
-        parts=tuple(parts), gene_start=gene.gene_start, gene_end=gene.gene_end,
+        method=method + ("" if len(parts) == 1 else f"; {len(parts)} segments over the gene, called on {rule}")
+        + gene_note + _state_note(deciding.state, loh, allele_note)
+        + "".join(f"; {p.note}" for p in parts if p.note),
+        parts=tuple(parts), gene_start=gene.gene_start, gene_end=gene.gene_end, minor_copy_number=minor, loh=loh,
     )
+
+
+def _amplified_share(parts: list[CopyNumberPart], span: int) -> float:
+    return min(sum(p.overlap_bp for p in parts if p.state is CopyNumberState.AMPLIFICATION), span) / span \
+        if span else 1.0
+
+
+def _allele_state(parts: list[CopyNumberPart]) -> tuple[float | None, bool | None, str]:
+    """Lowest minor copy number over the gene, LOH (minor < 0.5 anywhere in the gene) and a note.
+
+    None when no part has a minor copy number (total or log2 input). When some parts lack it and the known ones
+    keep both alleles, LOH is None too: not assessed over the whole gene, never "no LOH".
+    """
+    known = [p.minor_copy_number for p in parts if p.minor_copy_number is not None]
+    if not known:
+        return None, None, ""
+    lowest = min(known)
+    if lowest < LOH_MINOR_CN:
+        return lowest, True, ""
+    if len(known) < len(parts):
+        return lowest, None, "; LOH not assessed over the whole gene (minor copy number NA on some segments)"
+    return lowest, False, ""
+
+
+def _state_note(state: CopyNumberState, loh: bool | None, note: str) -> str:
+    if loh and state is CopyNumberState.NEUTRAL:
+        return note + "; copy-neutral LOH (minor copy number 0, total at the ploidy)"
+    if loh and state is not CopyNumberState.DEEP_DELETION:
+        return note + "; LOH (minor copy number 0)"
+    return note
 
 
 def _with_copy_number(frame: pd.DataFrame, purity: float | None, ploidy: float) -> pd.DataFrame:

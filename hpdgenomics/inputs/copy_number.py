@@ -25,6 +25,7 @@ from hpdgenomics.model import (
     GeneScope,
     ReadTally,
 )
+from hpdgenomics.model.biomarkers import Microsatellites, TumourMutationalBurden
 from hpdgenomics.readers.small_variants.vcf import VcfHeader, choose_tumour_sample, inspect_vcf
 
 if TYPE_CHECKING:  # the readers and the caller load pandas: imported where a copy-number input is read
@@ -32,6 +33,7 @@ if TYPE_CHECKING:  # the readers and the caller load pandas: imported where a co
 
     from hpdgenomics.copynumber.call import GeneCalls
     from hpdgenomics.readers.copy_number.cna import DiscreteFile
+    from hpdgenomics.readers.copy_number.purity import FittedValues, PurityTable
     from hpdgenomics.readers.copy_number.segments import SegmentFile
 
 DEFAULT_PLOIDY = 2.0  # as hpdgenomics.copynumber.absolute.DEFAULT_PLOIDY (numpy-free import for start-up)
@@ -54,6 +56,8 @@ class CopyNumberOptions:
     seg_log10: bool = False
     keep_segments: bool = True  # carry each sample's genome-wide segments into its report (off for cohorts)
     cn_format: str | None = None  # a readers.registry format name forced by --cn-format; None: from the header
+    purity_table: Path | None = None  # per-sample purity/ploidy table (--purity-table)
+    exclude_normals: bool = False  # drop TCGA normal aliquots (sample type 10-29), counted (cohort default)
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -94,6 +98,9 @@ class SampleCopyNumber:
     gaps: tuple[CoverageGap, ...]
     tally: ReadTally | None
     segments: tuple[CopyNumberSegment, ...] = ()
+    fit: dict[str, object] = field(default_factory=dict)  # where purity and ploidy came from, WGD (the report)
+    msi: Microsatellites | None = None  # from the caller (PURPLE msStatus)
+    tmb: TumourMutationalBurden | None = None  # from the caller (PURPLE tmbPerMb)
 
 
 def read_copy_number(kind: str, path: str | Path, *, sample: str | None, options: CopyNumberOptions,
@@ -245,6 +252,11 @@ def _from_segments(cn: CopyNumberInput, result: GeneCalls, coordinates: dict[str
     else:
         basis = (f"{what} of {sample} from {cn.path.name} ({tally.kept} used), called on {build}; "
                  f"{len(result.calls)} of {len(coordinates)} rule genes covered")
+    if result.too_small:
+        limits = options.thresholds.default
+        tally.notes.append(f"{result.too_small} segment(s) over rule genes too small to call the amplification or "
+                           f"deep deletion they show (fewer than {limits.min_markers} markers or "
+                           f"{limits.min_bases:,} bp): not called, see each gene's parts")
     return _sample_result(result, coordinates, build, basis, tally)
 
 
@@ -289,3 +301,68 @@ def _co_amplifications(calls: tuple[CopyNumberCall, ...], coordinates: dict[str,
 def _gaps(result: GeneCalls) -> tuple[CoverageGap, ...]:
     return tuple(CoverageGap(gene, AlterationKind.COPY_NUMBER, reason)
                  for gene, reason in sorted(result.not_assessed.items()))
+
+
+@dataclass(frozen=True)
+class ResolvedFit:
+    """One sample's purity and ploidy for calling, with where each came from (written into its report)."""
+
+    purity: float | None
+    ploidy: float
+    record: dict[str, object]
+    msi: Microsatellites | None = None
+    tmb: TumourMutationalBurden | None = None
+
+
+def read_purity_table(path: Path) -> PurityTable:
+    """A ``--purity-table`` file, its layout detected from the header (ASCAT, ABSOLUTE, PURPLE, plain)."""
+    from hpdgenomics.readers import registry
+
+    fmt = registry.detect(path, "purity")
+    return registry.read(fmt, path)
+
+
+def caller_fit(cn: CopyNumberInput, sample: str, table: PurityTable | None) -> FittedValues | None:
+    """The fit for ``sample``: the purity table's row when one is given, else what the caller's file says."""
+    if table is not None:
+        row = table.for_sample(sample)
+        if row is not None:
+            return row
+    if cn.segments is not None:
+        entry = cn.segments.fitted.get(sample)
+        if entry is not None:
+            return entry["fit"]  # type: ignore[return-value]
+    return None
+
+
+def resolve_fit(fit: FittedValues | None, purity: tuple[float | None, str], ploidy: tuple[float | None, str],
+                options: CopyNumberOptions) -> ResolvedFit:
+    """Purity and ploidy of one sample: the user's (``(value, where)``: an option or the clinical sheet) over the
+    caller's fit, over the defaults (tumour taken as pure, ploidy 2); an override of a fitted value is noted."""
+    notes: list[str] = []
+    caller = f"{fit.caller} ({fit.source})" if fit is not None else ""
+
+    def choose(name: str, given: tuple[float | None, str], fitted: float | None,
+               default: float | None, default_text: str) -> tuple[float | None, str]:
+        value, where = given
+        if value is not None:
+            if fitted is not None and abs(fitted - value) > 1e-9:
+                notes.append(f"{where} {value:g} overrides the {name} {fitted:g} fitted by {caller}")
+            return value, where
+        if fitted is not None:
+            return fitted, caller
+        return default, default_text
+
+    chosen_purity, purity_source = choose("purity", purity, fit.purity if fit else None, None,
+                                          "not given: tumour taken as pure")
+    chosen_ploidy, ploidy_source = choose("ploidy", ploidy, fit.ploidy if fit else None, options.ploidy,
+                                          f"default ({options.ploidy:g})")
+    ploidy_value = float(chosen_ploidy if chosen_ploidy is not None else options.ploidy)
+    record: dict[str, object] = {
+        "purity_source": purity_source, "ploidy_source": ploidy_source,
+        "whole_genome_doubling": fit.wgd if fit is not None else None,
+        "whole_genome_doubling_source": caller if fit is not None and fit.wgd is not None else None,
+        "amplification_rule_applied": options.thresholds.default.describe_amplification(ploidy_value),
+        "fit_notes": notes,
+    }
+    return ResolvedFit(chosen_purity, ploidy_value, record, fit.msi if fit else None, fit.tmb if fit else None)

@@ -16,7 +16,10 @@ from hpdgenomics.inputs.clinical import SampleClinical, clinical_for
 from hpdgenomics.inputs.copy_number import (
     CopyNumberInput,
     CopyNumberOptions,
+    caller_fit,
     read_copy_number,
+    read_purity_table,
+    resolve_fit,
     sample_copy_number,
     segment_build,
 )
@@ -84,17 +87,21 @@ def attach_copy_number(
     if sheet is not None:
         attach_clinical([t for t in targets if t.clinical is None], sheet, one_tumour=False)
     purities = purity_ploidy_by_sample(targets, options.purity, ploidy_given)
+    table = read_purity_table(options.purity_table) if options.purity_table is not None else None
+    fits = {t.sample_id: resolve_fit(caller_fit(cn, mapping[t.sample_id], table), *_given_fit(t, purities, options,
+                                                                                              ploidy_given), options)
+            for t in targets}
     groups: dict[tuple[float | None, float], list[str]] = {}
     for target in targets:
-        sheet_ploidy = target.clinical.ploidy if target.clinical is not None else None
-        key = (purities.get(target.sample_id, options.purity), ploidy_given or sheet_ploidy or options.ploidy)
-        groups.setdefault(key, []).append(mapping[target.sample_id])
+        fit = fits[target.sample_id]
+        groups.setdefault((fit.purity, fit.ploidy), []).append(mapping[target.sample_id])
     per_sample = {}
     for (purity, ploidy), samples in groups.items():  # one call per purity/ploidy; each call is vectorised
         one = replace(options, purity=purity, ploidy=ploidy)
         per_sample.update(sample_copy_number(cn, sorted(set(samples)), build, genes, one))
     for target in targets:
-        result = per_sample[mapping[target.sample_id]]
+        fit = fits[target.sample_id]
+        result = replace(per_sample[mapping[target.sample_id]], fit=fit.record, msi=fit.msi, tmb=fit.tmb)
         target.copy_number = result
         target.coverage = replace(target.coverage, copy_number=result.scope, copy_number_basis=result.basis,
                                   gaps=target.coverage.gaps + result.gaps)
@@ -107,10 +114,21 @@ def attach_copy_number(
                     f"{target.sample_id!r} (the ids differ; it is the file's only sample)")
         if target.build is None:
             target.build, target.build_basis = build, basis
-        target.purity = purities.get(target.sample_id)
-        sheet_ploidy = target.clinical.ploidy if target.clinical is not None else None
-        target.ploidy = ploidy_given or sheet_ploidy or options.ploidy
+        target.purity, target.ploidy = fit.purity, fit.ploidy
     return targets
+
+
+def _given_fit(target: SampleInputs, purities: dict[str, float | None], options: CopyNumberOptions,
+               ploidy_given: float | None) -> tuple[tuple[float | None, str], tuple[float | None, str]]:
+    """The purity and ploidy the user gave for ``target`` (option, else clinical sheet), each with where from."""
+    sheet = target.clinical
+    sheet_name = f"clinical sheet {Path(sheet.source).name}" if sheet is not None else ""
+    purity = purities.get(target.sample_id)
+    purity_where = "--purity" if options.purity is not None else sheet_name
+    sheet_ploidy = sheet.ploidy if sheet is not None else None
+    ploidy = ploidy_given if ploidy_given is not None else sheet_ploidy
+    ploidy_where = "--ploidy" if ploidy_given is not None else sheet_name
+    return (purity, purity_where), (ploidy, ploidy_where)
 
 
 def refuse_near_duplicate_ids(known: Iterable[str], incoming: Iterable[str], path: Path) -> None:
@@ -250,8 +268,15 @@ def build_profile(target: SampleInputs, tumour_type: str | None, files: list[Inp
                   panel: PanelSize | None, cn_settings: dict[str, object] | None) -> SampleProfile:
     """The profile the rules engine evaluates, with TMB and MSI and what could not be assessed about them."""
     clinical = target.clinical
+    cn = target.copy_number
     tmb, tmb_gap = _tmb(target, panel)
+    if tmb is None and cn is not None and cn.tmb is not None:  # the caller's (PURPLE) when the sheet gives none
+        tmb, tmb_gap = cn.tmb, None
     msi = clinical.msi if clinical is not None else None
+    if (msi is None or msi.status is None) and cn is not None and cn.msi is not None:
+        msi = cn.msi
+    if cn_settings is not None and cn is not None and cn.fit:
+        cn_settings = {**cn_settings, **cn.fit}
     gaps = list(target.coverage.gaps)
     assessed = set()
     if tmb is not None:
@@ -262,13 +287,14 @@ def build_profile(target: SampleInputs, tumour_type: str | None, files: list[Inp
         assessed.add("MSI")
     else:
         gaps.append(CoverageGap("MSI", AlterationKind.BIOMARKER, _msi_gap(target)))
+    from_caller = cn is not None and (tmb is cn.tmb or msi is cn.msi) and (cn.tmb or cn.msi) is not None
     coverage = replace(target.coverage, gaps=tuple(gaps), biomarkers=GeneScope.of(assessed),
-                       biomarker_basis="clinical sheet and panel size" if assessed else
+                       biomarker_basis="the copy-number caller's fit (PURPLE purity file) and the clinical sheet"
+                       if assessed and from_caller else "clinical sheet and panel size" if assessed else
                        "no clinical sheet (TMB, MSI) and no panel size to compute TMB")
     notes = clinical.notes if clinical is not None else ()
     if notes and target.tallies:
         target.tallies[0].notes.extend(notes)
-    cn = target.copy_number
     note = clinical.tumour_type_note if clinical is not None and clinical.tumour_type == tumour_type else None
     sample = Sample(id=target.sample_id, tumour_type=tumour_type, tumour_type_note=note, genome_build=target.build,
                     genome_build_basis=target.build_basis, purity=target.purity, ploidy=target.ploidy)

@@ -78,6 +78,8 @@ class CopyNumberPart:
     copy_number: float | None = None
     log2: float | None = None
     source: str = ""  # "file:line"
+    minor_copy_number: float | None = None  # allele-specific callers only
+    note: str = ""  # e.g. "amplification not called: segment too small (2 markers, 79 bp; ...)"
 
     @property
     def length(self) -> int:

@@ -81,6 +81,11 @@ BY_NAME = {f.name: f for f in FORMATS}
 FALLBACK = {"seg": "seg", "cns": "cns", "cna": "cna", "purity": "purity_table"}
 
 
+def copy_number_formats() -> list[str]:
+    """The names ``--cn-format`` accepts: every format that holds copy number (not the purity tables)."""
+    return [f.name for f in FORMATS if f.holds != "purity"]
+
+
 def header_keys(path: Path) -> set[str]:
     """The header's column names as keys: after ``@`` lines; a ``#``-prefixed line counts when it has tabs and
     is the last one before the data (legacy PURPLE), otherwise ``#`` lines are comments."""

@@ -248,16 +248,22 @@ def _uncounted(u: UncountedVariant) -> dict[str, Any]:
             "variant": _variant(u.variant)}
 
 
+def _part(p: Any) -> dict[str, Any]:
+    row = {"chrom": p.chrom, "start": p.start, "end": p.end, "overlap_bp": p.overlap_bp, "state": p.state.value,
+           "copy_number": p.copy_number, "log2": p.log2, "source": p.source}
+    if p.minor_copy_number is not None:  # only when a caller assessed it: total-copy-number reports are unchanged
+        row["minor_copy_number"] = p.minor_copy_number
+    if p.note:
+        row["note"] = p.note
+    return row
+
+
 def _copy_number(c: CopyNumberCall) -> dict[str, Any]:
     row = {
         "gene": c.gene, "state": c.state.value, "copy_number": c.copy_number, "log2": c.log2, "chrom": c.chrom,
         "start": c.start, "end": c.end, "fraction_covered": c.fraction_covered, "focal": c.focal,
         "source": c.source, "method": c.method, "gene_start": c.gene_start, "gene_end": c.gene_end,
-        "parts": [
-            {"chrom": p.chrom, "start": p.start, "end": p.end, "overlap_bp": p.overlap_bp, "state": p.state.value,
-             "copy_number": p.copy_number, "log2": p.log2, "source": p.source}
-            for p in c.parts
-        ],
+        "parts": [_part(p) for p in c.parts],
     }
     # Allele-specific fields only when a caller assessed them, so reports of total-copy-number inputs are unchanged.
     if c.minor_copy_number is not None:

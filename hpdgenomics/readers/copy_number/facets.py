@@ -13,6 +13,7 @@ from pathlib import Path
 
 from hpdgenomics.readers.copy_number.alleles import major_from_total
 from hpdgenomics.readers.copy_number.finish import file_stem, finish, read_segment_table
+from hpdgenomics.readers.copy_number.purity import FittedValues
 from hpdgenomics.readers.copy_number.table import SegmentFile
 
 COLUMNS = {"sample": ("sid", "id", "sample"), "chrom": ("chrom", "chromosome"), "start": ("locstart", "start"),
@@ -32,6 +33,6 @@ def read_facets(path: str | Path, *, sample: str | None = None) -> SegmentFile:
         for name, values in result.frame.groupby("sample", sort=False)["ploidy"]:
             known = values.dropna()
             if len(known):
-                result.fitted[str(name)] = {"ploidy": float(known.iloc[0]), "caller": "FACETS",
-                                            "source": f"{path.name} (ploidy column)"}
+                result.fitted[str(name)] = {"fit": FittedValues(ploidy=float(known.iloc[0]), caller="FACETS",
+                                                                source=f"{path.name} (ploidy column)")}
     return result
