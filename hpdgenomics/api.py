@@ -94,6 +94,7 @@ def read_profiles(ruleset: RuleSet, request: AnnotateRequest) -> tuple[list[Samp
     cn_options = CopyNumberOptions(purity=checked.purity, ploidy=checked.ploidy, seg_log10=cn.seg_log10,
                                    thresholds=checked.thresholds, keep_segments=cn.keep_segments,
                                    cn_format=cn.cn_format, exclude_normals=cn.exclude_normals,
+                                   one_aliquot_per_sample=cn.one_aliquot_per_sample,
                                    purity_table=None if cn.purity_table is None else Path(cn.purity_table))
     clinical_path = inputs.clinical_path()
     panel_bed = request.panel.panel_bed

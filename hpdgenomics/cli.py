@@ -310,6 +310,7 @@ def cohort(rule_files: tuple[Path, ...], out_dir: Path, quiet: bool, **options: 
     from hpdgenomics.cohort import CohortRequest, run_cohort
 
     options["exclude_normals"] = not options.pop("include_normals")
+    options["one_aliquot_per_sample"] = True  # several aliquots of one TCGA sample: one report (docs/copy_number.md)
     quiet, _ = _verbosity(quiet)
     progress = _ProgressBar() if not quiet and sys.stderr.isatty() else None
     try:

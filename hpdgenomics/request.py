@@ -90,6 +90,7 @@ class CopyNumberSettings:
     min_markers: int | None = None  # smallest log-ratio segment (markers) that can call amp/deep deletion
     min_bases: int | None = None  # smallest log-ratio segment (bases) that can call amp/deep deletion
     exclude_normals: bool = False  # drop TCGA normal aliquots (sample type 10-29); the cohort command's default
+    one_aliquot_per_sample: bool = False  # several TCGA aliquots of one sample: report one (the cohort command)
 
 
 @dataclass(frozen=True)

@@ -43,7 +43,8 @@ ACCEPTED_MALFORMED = [
 # Coordinate-only files whose build the data cannot tell (both builds fit): the build is declared.
 DECLARED_BUILD = {"copy_number/gistic_columns_chr_prefix_crlf.seg": "GRCh37", "copy_number/tumour_bins.cnr": "GRCh37",
                   "copy_number/facets_na_lcn_chr_prefix.cncf": "GRCh37",
-                  "copy_number/purple_no_purity_beside.purple.cnv.somatic.tsv": "GRCh37"}
+                  "copy_number/purple_no_purity_beside.purple.cnv.somatic.tsv": "GRCh37",
+                  "copy_number/mdm2_two_probe_noise.seg": "GRCh37"}
 
 
 def _kind(relative: str) -> str:

@@ -58,6 +58,7 @@ class CopyNumberOptions:
     cn_format: str | None = None  # a readers.registry format name forced by --cn-format; None: from the header
     purity_table: Path | None = None  # per-sample purity/ploidy table (--purity-table)
     exclude_normals: bool = False  # drop TCGA normal aliquots (sample type 10-29), counted (cohort default)
+    one_aliquot_per_sample: bool = False  # several aliquots of one TCGA sample: keep one (cohort default)
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -79,6 +80,7 @@ class CopyNumberInput:
     segments: SegmentFile | None = None
     discrete: DiscreteFile | None = None
     vcf_header: VcfHeader | None = None
+    notes: list[str] = field(default_factory=list)  # samples left out (TCGA normals, repeated aliquots)
 
     @property
     def format(self) -> str:
@@ -129,10 +131,31 @@ def read_copy_number(kind: str, path: str | Path, *, sample: str | None, options
     announce = options.cn_format is not None or fmt.name != registry.FALLBACK[kind]
     if fmt.holds == "discrete":
         discrete = registry.read(fmt, path, announce=announce, sample=sample, genes=genes)
-        return CopyNumberInput(path, kind, list(discrete.samples), discrete=discrete)
+        return _cohort_samples(CopyNumberInput(path, kind, list(discrete.samples), discrete=discrete), options)
     extra = {"log10": options.seg_log10} if fmt.name == "seg" else {}
     segments = registry.read(fmt, path, announce=announce, sample=sample, **extra)
-    return CopyNumberInput(path, kind, segments.samples, segments=segments)
+    return _cohort_samples(CopyNumberInput(path, kind, segments.samples, segments=segments), options)
+
+
+def _cohort_samples(cn: CopyNumberInput, options: CopyNumberOptions) -> CopyNumberInput:
+    """Leave out TCGA normal aliquots and repeated aliquots of one sample when the options say so (cohorts)."""
+    if not (options.exclude_normals or options.one_aliquot_per_sample):
+        return cn
+    from hpdgenomics.copynumber.tcga import select_samples
+
+    chosen = select_samples(cn.samples, exclude_normals=options.exclude_normals,
+                            one_aliquot=options.one_aliquot_per_sample)
+    if len(chosen.kept) == len(cn.samples):
+        return cn
+    kept = set(chosen.kept)
+    if cn.segments is not None:
+        segments = cn.segments
+        segments.frame = segments.frame[segments.frame["sample"].isin(kept)].reset_index(drop=True)
+        segments.samples = chosen.kept
+        segments.tallies = {s: t for s, t in segments.tallies.items() if s in kept}
+    if cn.discrete is not None:
+        cn.discrete.samples = {s: v for s, v in cn.discrete.samples.items() if s in kept}
+    return replace(cn, samples=chosen.kept, notes=chosen.notes())
 
 
 def _stem(path: Path) -> str:
@@ -252,6 +275,8 @@ def _from_segments(cn: CopyNumberInput, result: GeneCalls, coordinates: dict[str
     else:
         basis = (f"{what} of {sample} from {cn.path.name} ({tally.kept} used), called on {build}; "
                  f"{len(result.calls)} of {len(coordinates)} rule genes covered")
+    if tally is not None and cn.notes:
+        tally.notes.extend(n for n in cn.notes if n not in tally.notes)
     if result.too_small:
         limits = options.thresholds.default
         tally.notes.append(f"{result.too_small} segment(s) over rule genes too small to call the amplification or "
@@ -353,7 +378,8 @@ def resolve_fit(fit: FittedValues | None, purity: tuple[float | None, str], ploi
             return fitted, caller
         return default, default_text
 
-    chosen_purity, purity_source = choose("purity", purity, fit.purity if fit else None, None,
+    fitted_purity = fit.purity if fit is not None and fit.purity else None  # a fitted purity of 0 is no fit
+    chosen_purity, purity_source = choose("purity", purity, fitted_purity, None,
                                           "not given: tumour taken as pure")
     chosen_ploidy, ploidy_source = choose("ploidy", ploidy, fit.ploidy if fit else None, options.ploidy,
                                           f"default ({options.ploidy:g})")
