@@ -82,12 +82,14 @@ def test_stk11_copy_neutral_loh_is_on_the_call() -> None:
     assert mdm2["loh"] is False and mdm2["minor_copy_number"] == 1.0
 
 
-def test_stk11_truncating_with_loh_is_reported_biallelic() -> None:
-    pytest.importorskip("hpdgenomics.significance.context", reason="the significance helper's rules are not on main")
+def test_stk11_truncating_with_loh_reaches_the_rules_with_its_loh() -> None:
+    # The data side of biallelic loss: the truncating STK11 finding and an STK11 call with loh true in one profile.
+    # Which rules read loh (JAK1/JAK2 biallelic_loss) is the significance layer's; it has no STK11 biallelic wording.
     report = _report(vcf=Path(__file__).resolve().parent.parent / "test_data/vcf/luad_mutect2_vep.vcf",
                      seg=EDGE / "stk11_cnloh_grch38.cna.tsv", tumour_type="LUAD")
-    texts = [str(f) for f in report.findings if f.get("gene") == "STK11"]
-    assert texts and any("loss of heterozygosity" in t for t in texts)
+    findings = [f for f in report.findings if f.get("gene") == "STK11"]
+    assert findings and findings[0]["variant"]["significance"] == "truncating"
+    assert _gene(report.document, "STK11")["loh"] is True
 
 
 def test_small_log_ratio_segments_do_not_call_amplification_or_deep_deletion() -> None:
