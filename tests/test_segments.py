@@ -155,7 +155,7 @@ def test_random_seg_bodies_parse_or_raise_input_error(tmp_path: Path, lines: lis
 def test_pyarrow_reading_gives_the_pandas_reading(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
     import pandas as pd
 
-    from hpdgenomics.readers.copy_number import arrow
+    from hpdgenomics.readers.copy_number import table
 
     path = TEST_DATA / "copy_number" / name
     read = read_seg if path.suffix == ".seg" else read_cnvkit
@@ -163,7 +163,7 @@ def test_pyarrow_reading_gives_the_pandas_reading(name: str, monkeypatch: pytest
         fast = read(path)
     except InputError as error:
         fast = error
-    monkeypatch.setattr(arrow, "read_arrow", lambda *args: None)  # the pandas reading only
+    monkeypatch.setattr(table, "read_arrow", lambda *args: None)  # the pandas reading only
     try:
         careful = read(path)
     except InputError as error:

@@ -12,8 +12,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from hpdgenomics.readers.copy_number.table import MAX_POSITION, MISSING, NUMERIC
 from hpdgenomics.readers.text import GZIP_MAGIC
+
+# Longer than any chromosome; larger values (3.4e38 …) would overflow the integer columns.
+MAX_POSITION = 999_999_999
+MISSING = {"", "NA", "NaN", "nan", "N/A", "na", "NULL", "null", "."}
+# Columns read as numbers; the others (sample, chrom, call words) stay text.
+NUMERIC = ("start", "end", "log2", "cn", "marks", "weight", "minor", "major", "cell_fraction", "ploidy",
+           "major2", "minor2", "fraction2")
 
 
 def read_arrow(path: Path, comments: int, header: list[str], columns: dict[str, str]) -> pd.DataFrame | None:

@@ -18,18 +18,13 @@ import pandas as pd
 
 from hpdgenomics.errors import InputError
 from hpdgenomics.model.qc import ReadTally
+from hpdgenomics.readers.copy_number.arrow import MAX_POSITION, MISSING, NUMERIC, read_arrow
 from hpdgenomics.readers.numbers import refuse_infinite
 from hpdgenomics.readers.text import GZIP_MAGIC, first_ragged_line, not_utf8, open_text
 
 SKIP_UNKNOWN_CONTIG = "contig not in GRCh37/GRCh38 primary assembly"
 SKIP_NO_VALUE = "no log2 ratio or copy number (NA)"
 SKIP_EMPTY = "empty segment (0 probes, end before start)"
-# Longer than any chromosome; larger values (3.4e38 …) would overflow the integer columns.
-MAX_POSITION = 999_999_999
-MISSING = {"", "NA", "NaN", "nan", "N/A", "na", "NULL", "null", "."}
-# Columns read as numbers; the others (sample, chrom, call words) stay text.
-NUMERIC = ("start", "end", "log2", "cn", "marks", "weight", "minor", "major", "cell_fraction", "ploidy",
-           "major2", "minor2", "fraction2")
 REQUIRED = ("chrom", "start", "end")
 
 
@@ -121,9 +116,7 @@ def read_columns(path: Path, comments: int, header: list[str], columns: dict[str
 
 
 def _read_columns(path: Path, comments: int, header: list[str], columns: dict[str, str]) -> pd.DataFrame:
-    from hpdgenomics.readers.copy_number import arrow
-
-    fast = arrow.read_arrow(path, comments, header, columns)
+    fast = read_arrow(path, comments, header, columns)
     if fast is not None:  # pyarrow refuses ragged rows, so its success also means every row has the header's width
         return mark_empty(path, fast)
     check_shape(path, comments, header)
