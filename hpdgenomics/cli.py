@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +43,28 @@ CN_FORMATS = copy_number_formats()
 
 # More samples than this in one annotate run is a cohort: a report set per sample needs --all-samples.
 MANY_SAMPLES = 20
+
+
+def _caller_copy_number_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """The copy-number caller options that annotate and cohort share (format, purity table, amplification rule and
+    the log-ratio segment minimums), declared once."""
+    options = [
+        click.option("--cn-format", type=click.Choice(sorted(CN_FORMATS)),
+                     help="Read the copy-number file as this format instead of detecting it from its header."),
+        click.option("--purity-table", type=click.Path(dir_okay=False, path_type=Path),
+                     help="Per-sample purity and ploidy (ASCAT summary, ABSOLUTE table, PURPLE purity, or "
+                     "sample/purity/ploidy columns); the options and the clinical sheet override it."),
+        click.option("--amplification-rule", type=click.Choice(["absolute", "pcgr", "hartwig"]),
+                     help="absolute: copy number >= --amplification-cn (default); pcgr: >= 2.5 x ploidy; hartwig: "
+                     "the gene's minimum copy number > 3 x ploidy."),
+        click.option("--min-markers", type=click.IntRange(0), help="Fewest markers of a log-ratio segment that can "
+                     "call an amplification or deep deletion (default 5)."),
+        click.option("--min-bases", type=click.IntRange(0), help="Fewest bases of a log-ratio segment that can call "
+                     "an amplification or deep deletion (default 10000)."),
+    ]
+    for option in reversed(options):  # as if stacked as decorators, in this order
+        command = option(command)
+    return command
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 110})
@@ -97,18 +119,7 @@ def cli(group_quiet: bool, group_verbose: bool) -> None:
 @click.option("--cn-thresholds", type=click.Path(dir_okay=False, path_type=Path),
               help="YAML file of copy-number thresholds: 'default:' and per-gene 'genes: {MDM2: {...}}'.")
 @click.option("--seg-log10", is_flag=True, help="The SEG values are log10 ratios (some aCGH exports), not log2.")
-@click.option("--cn-format", type=click.Choice(sorted(CN_FORMATS)),
-              help="Read the copy-number file as this format instead of detecting it from its header.")
-@click.option("--purity-table", type=click.Path(dir_okay=False, path_type=Path),
-              help="Per-sample purity and ploidy (ASCAT summary, ABSOLUTE table, PURPLE purity, or sample/purity/"
-              "ploidy columns); the options and the clinical sheet override it.")
-@click.option("--amplification-rule", type=click.Choice(["absolute", "pcgr", "hartwig"]),
-              help="absolute: copy number >= --amplification-cn (default); pcgr: >= 2.5 x ploidy; hartwig: the "
-              "gene's minimum copy number > 3 x ploidy.")
-@click.option("--min-markers", type=click.IntRange(0), help="Fewest markers of a log-ratio segment that can call an "
-              "amplification or deep deletion (default 5).")
-@click.option("--min-bases", type=click.IntRange(0), help="Fewest bases of a log-ratio segment that can call an "
-              "amplification or deep deletion (default 10000).")
+@_caller_copy_number_options
 @click.option("--sample", help="Sample to report from a multi-sample MAF, SEG or CNA file (default: every sample).")
 @click.option("--sample-id", help="Id the report carries (default: the tumour sample name; the file name for "
               "sites-only VCFs).")
@@ -263,18 +274,7 @@ def _print_summary(reports: Sequence[SampleReport], written: Sequence[Path], *, 
               help="Absolute copy number from which a gene is amplified (default 6).")
 @click.option("--cn-thresholds", type=click.Path(dir_okay=False, path_type=Path), help="YAML copy-number thresholds.")
 @click.option("--seg-log10", is_flag=True, help="The SEG values are log10 ratios, not log2.")
-@click.option("--cn-format", type=click.Choice(sorted(CN_FORMATS)),
-              help="Read the copy-number file as this format instead of detecting it from its header.")
-@click.option("--purity-table", type=click.Path(dir_okay=False, path_type=Path),
-              help="Per-sample purity and ploidy (ASCAT summary, ABSOLUTE table, PURPLE purity, or sample/purity/"
-              "ploidy columns); the options and the clinical sheet override it.")
-@click.option("--amplification-rule", type=click.Choice(["absolute", "pcgr", "hartwig"]),
-              help="absolute: copy number >= --amplification-cn (default); pcgr: >= 2.5 x ploidy; hartwig: the "
-              "gene's minimum copy number > 3 x ploidy.")
-@click.option("--min-markers", type=click.IntRange(0), help="Fewest markers of a log-ratio segment that can call an "
-              "amplification or deep deletion (default 5).")
-@click.option("--min-bases", type=click.IntRange(0), help="Fewest bases of a log-ratio segment that can call an "
-              "amplification or deep deletion (default 10000).")
+@_caller_copy_number_options
 @click.option("--include-normals", is_flag=True,
               help="Keep TCGA normal aliquots (sample type 10-29), which a cohort run leaves out and counts.")
 @click.option("--include-filtered", is_flag=True, help="Keep records whose FILTER is not PASS.")

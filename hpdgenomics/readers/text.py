@@ -5,7 +5,8 @@ from __future__ import annotations
 import gzip
 import hashlib
 import io
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
@@ -96,6 +97,21 @@ def not_utf8(path: str | Path, error: UnicodeDecodeError) -> InputError:
     return InputError(path, f"is not UTF-8 text ({error.reason}; a Latin-1 or Windows-1252 export? convert it "
                       "with iconv -f latin1 -t utf-8)", line=line)
 
+
+
+@contextmanager
+def table_read_errors(path: Path) -> Iterator[None]:
+    """Turn what pandas raises while reading a tab-separated table into the reader's errors: a corrupt or truncated
+    gzip, a byte that is not UTF-8 (with its line), or a table pandas cannot parse (its ParserError is a ValueError,
+    as is what a header it reads differently raises)."""
+    try:
+        yield
+    except (EOFError, OSError) as exc:
+        raise InputError(path, f"compressed data is corrupt or truncated ({exc})") from exc
+    except UnicodeDecodeError as exc:  # before ValueError, of which it is a subclass
+        raise not_utf8(path, exc) from exc
+    except ValueError as exc:
+        raise InputError(path, f"not a tab-separated table: {exc}") from exc
 
 def open_bytes(path: Path) -> IO[bytes]:
     """The file's bytes, inflated when it is gzipped (told by its first two bytes, not its name)."""

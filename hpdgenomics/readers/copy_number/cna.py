@@ -21,7 +21,7 @@ import pandas as pd
 from hpdgenomics.errors import InputError, SampleSelectionError
 from hpdgenomics.model.alterations import CopyNumberState
 from hpdgenomics.model.qc import ReadTally
-from hpdgenomics.readers.text import GZIP_MAGIC, first_ragged_line, not_utf8, open_text
+from hpdgenomics.readers.text import GZIP_MAGIC, first_ragged_line, open_text, table_read_errors
 
 DISCRETE_STATES: dict[str, CopyNumberState] = {
     "-2": CopyNumberState.DEEP_DELETION,
@@ -121,15 +121,9 @@ def _header(path: Path) -> tuple[int, list[str]]:
 def _read(path: Path, comments: int) -> pd.DataFrame:
     with path.open("rb") as probe:
         compression = "gzip" if probe.read(2) == GZIP_MAGIC else None
-    try:
+    with table_read_errors(path):
         frame = pd.read_csv(path, sep="\t", skiprows=comments, dtype=str, keep_default_na=False,
                             compression=compression, encoding="utf-8-sig", engine="c")
-    except (EOFError, OSError) as exc:
-        raise InputError(path, f"compressed data is corrupt or truncated ({exc})") from exc
-    except UnicodeDecodeError as exc:
-        raise not_utf8(path, exc) from exc
-    except (pd.errors.ParserError, ValueError) as exc:  # ValueError: e.g. a header pandas reads differently
-        raise InputError(path, f"not a tab-separated table: {exc}") from exc
     frame.columns = [c.strip() for c in frame.columns]
     if frame.empty:
         raise InputError(path, "the file has a header but no data rows")

@@ -20,7 +20,7 @@ from hpdgenomics.errors import InputError
 from hpdgenomics.model.qc import ReadTally
 from hpdgenomics.readers.copy_number.arrow import MAX_POSITION, MISSING, NUMERIC, read_arrow
 from hpdgenomics.readers.numbers import refuse_infinite
-from hpdgenomics.readers.text import GZIP_MAGIC, first_ragged_line, not_utf8, open_text
+from hpdgenomics.readers.text import GZIP_MAGIC, first_ragged_line, open_text, table_read_errors
 
 SKIP_UNKNOWN_CONTIG = "contig not in GRCh37/GRCh38 primary assembly"
 SKIP_NO_VALUE = "no log2 ratio or copy number (NA)"
@@ -126,19 +126,13 @@ def _read_columns(path: Path, comments: int, header: list[str], columns: dict[st
     # a repeated name is then read the same way by both.
     names = [f"c{i}" for i in range(len(header))]
     position = {theirs: names[header.index(theirs)] for theirs in columns.values()}
-    try:
+    with table_read_errors(path):
         raw = pd.read_csv(
             path, sep="\t", skiprows=comments + 1, header=None, names=names,
             usecols=list(dict.fromkeys(position.values())), dtype=str,
             keep_default_na=False, compression=compression, encoding="utf-8-sig", engine="c",
             skip_blank_lines=False,  # blank lines are dropped below, after numbering, so line numbers stay true
         )
-    except (EOFError, OSError) as exc:
-        raise InputError(path, f"compressed data is corrupt or truncated ({exc})") from exc
-    except UnicodeDecodeError as exc:
-        raise not_utf8(path, exc) from exc
-    except (pd.errors.ParserError, ValueError) as exc:  # ValueError: e.g. a header pandas reads differently
-        raise InputError(path, f"not a tab-separated table: {exc}") from exc
     frame = pd.DataFrame({ours: raw[position[theirs]].fillna("").str.strip() for ours, theirs in columns.items()})
     first_data_line = comments + 2
     frame["line"] = np.arange(first_data_line, first_data_line + len(frame))
