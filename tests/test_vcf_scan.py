@@ -109,6 +109,21 @@ def test_vectorised_scan_agrees_with_line_by_line_reading(tmp_path: Path, record
         vcf_inflate.CHUNK_BYTES = old
 
 
+def test_a_chunk_shorter_than_the_scan_windows_is_read_line_by_line(tmp_path: Path) -> None:
+    # Found by the property test above: two short records in 64-byte chunks left a final chunk shorter than the
+    # CHROM window, which the vectorised view could not span.
+    text = HEADER + "chr1\t1\t.\tA\tT\t.\tPASS\t" + "X" * 12 + "\nchr1\t1\t.\tA\tT\t.\tPASS\t\n"
+    regions = [("1", 1, 5_000_000)]
+    old = vcf_inflate.CHUNK_BYTES
+    vcf_inflate.CHUNK_BYTES = 64
+    try:
+        for kind in ("plain", "bgzf"):
+            result, _ = _scan(_write(tmp_path, text, kind), 3, regions, columns=8)
+            assert (result.records, result.selected_lines) == _expected(text, regions)
+    finally:
+        vcf_inflate.CHUNK_BYTES = old
+
+
 @pytest.mark.parametrize(("body", "line", "message"), [
     ("chr1\t100\t.\tA\tT\t.\tPASS\t.\n\nchr1\t200\t.\tA\tT\t.\tPASS\t.\n", 5, "empty line"),
     ("chr1\t100\t.\tA\tT\t.\tPASS\t.\nchr1\tabc\t.\tA\tT\t.\tPASS\t.\n", 5, "POS from 1 to 999,999,999"),

@@ -188,6 +188,13 @@ def _one_line(raw: bytes, number: int, shape: _Shape, lookup: _RegionLookup, res
 def _scan_block(np: Any, chunk: bytes, begin: int, end: int, line: int, shape: _Shape, lookup: _RegionLookup,
                 result: ScanResult, out: IO[bytes]) -> int:
     """Scan complete lines chunk[begin:end] (end is just past a newline); return the line count after them."""
+    if len(chunk) < _CHROM_WINDOW + _POS_WINDOW:  # too short for one window (a small last chunk): line by line
+        while begin < end:
+            stop = chunk.index(b"\n", begin) + 1
+            line += 1
+            _one_line(chunk[begin:stop], line, shape, lookup, result, out)
+            begin = stop
+        return line
     data = np.frombuffer(chunk, dtype=np.uint8)
     ends = np.flatnonzero(data[begin:end] == 10) + begin  # index of each line's newline
     starts = np.empty_like(ends)
