@@ -82,14 +82,25 @@ def test_stk11_copy_neutral_loh_is_on_the_call() -> None:
     assert mdm2["loh"] is False and mdm2["minor_copy_number"] == 1.0
 
 
-def test_stk11_truncating_with_loh_reaches_the_rules_with_its_loh() -> None:
-    # The data side of biallelic loss: the truncating STK11 finding and an STK11 call with loh true in one profile.
-    # Which rules read loh (JAK1/JAK2 biallelic_loss) is the significance layer's; it has no STK11 biallelic wording.
+def test_stk11_truncating_with_loh_is_reported_as_biallelic_loss() -> None:
+    # The truncating STK11 p.Q37* beside copy-neutral LOH of STK11: every STK11 finding says biallelic loss.
     report = _report(vcf=Path(__file__).resolve().parent.parent / "test_data/vcf/luad_mutect2_vep.vcf",
                      seg=EDGE / "stk11_cnloh_grch38.cna.tsv", tumour_type="LUAD")
     findings = [f for f in report.findings if f.get("gene") == "STK11"]
-    assert findings and findings[0]["variant"]["significance"] == "truncating"
+    assert findings and all(f["variant"]["significance"] == "truncating" for f in findings)
     assert _gene(report.document, "STK11")["loh"] is True
+    for finding in findings:
+        assert "biallelic STK11 loss: STK11 copy number shows loss of heterozygosity" in finding["caveats"]
+
+
+def test_stk11_truncating_without_copy_number_is_one_allele_as_far_as_the_inputs_show() -> None:
+    report = _report(vcf=Path(__file__).resolve().parent.parent / "test_data/vcf/luad_mutect2_vep.vcf",
+                     tumour_type="LUAD")
+    findings = [f for f in report.findings if f.get("gene") == "STK11"]
+    assert findings
+    for finding in findings:
+        assert ("one STK11 allele hit as far as the inputs show: no second hit was found and STK11 copy number was "
+                "not assessed") in finding["caveats"]
 
 
 def test_small_log_ratio_segments_do_not_call_amplification_or_deep_deletion() -> None:

@@ -7,6 +7,8 @@ this sample, the strength the finding is shown at instead (never higher than the
                           is listed as emerging.
 ``clonal_haematopoiesis`` DNMT3A/TET2/ASXL1: common in blood cells with age (Jaiswal 2014, knowledge §7).
 ``kras_context``          STK11: the resistance evidence is from KRAS-mutant lung adenocarcinoma (Skoulidis 2018).
+``allelic_state``         STK11/KEAP1/PTEN loss of function: says whether the inputs show loss of both alleles (a
+                          second hit or LOH) or one hit only; informative, it never changes the strength.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from hpdgenomics.model.profile import SampleProfile
 from hpdgenomics.model.vocab import ConsequenceClass
 from hpdgenomics.significance.classes import VariantClass
 
-CONTEXT_CHECKS = ("biallelic_loss", "clonal_haematopoiesis", "kras_context")
+CONTEXT_CHECKS = ("allelic_state", "biallelic_loss", "clonal_haematopoiesis", "kras_context")
 CLONAL_HAEMATOPOIESIS_GENES = frozenset({"DNMT3A", "TET2", "ASXL1"})
 # Below this VAF a call in a clonal-haematopoiesis gene is more likely to come from blood. The cut-off is the
 # curator's choice (unverified; no threshold is given in the knowledge file), see docs/rules_curation.md.
@@ -43,7 +45,9 @@ def check_context(check: str, variant: SmallVariant, profile: SampleProfile) -> 
     return _CHECKS[check](variant, profile)
 
 
-def _biallelic_loss(variant: SmallVariant, profile: SampleProfile) -> Context:
+def _second_allele(variant: SmallVariant, profile: SampleProfile) -> tuple[str | None, str, bool]:
+    """Evidence that the other allele of the variant's gene is lost too: (the evidence sentence or None, what the
+    inputs say of LOH when there is none, whether the tumour is MSI-high)."""
     gene = variant.gene
     others = [v for v in profile.variants_in(gene) if v is not variant and v.label != variant.label
               and v.significance in _SECOND_HIT]
@@ -56,24 +60,41 @@ def _biallelic_loss(variant: SmallVariant, profile: SampleProfile) -> Context:
         others = [v for v in others
                   if not (v.consequence_class is frameshift and variant.consequence_class is frameshift)]
     if others:
-        return Context("biallelic_loss", f"second {gene} hit {', '.join(v.label for v in others)}: consistent with "
-                                         "loss of both alleles, as in the resistance evidence")
+        return f"second {gene} hit {', '.join(v.label for v in others)}", "", msi_high
     calls = profile.copy_number_in(gene)
     if any(c.loh for c in calls):
-        return Context("biallelic_loss", f"{gene} copy number shows loss of heterozygosity: consistent with loss of "
-                                         "both alleles, as in the resistance evidence")
+        return f"{gene} copy number shows loss of heterozygosity", "", msi_high
     if any(c.loh is False for c in calls):
         lost = f"{gene} has no loss of heterozygosity on its copy-number call"
     elif calls or profile.coverage.copy_number.covers(gene):
         lost = f"loss of heterozygosity of {gene} was not assessed"
     else:
         lost = f"{gene} copy number was not assessed"
+    return None, lost, msi_high
+
+
+def _biallelic_loss(variant: SmallVariant, profile: SampleProfile) -> Context:
+    gene = variant.gene
+    evidence, lost, msi_high = _second_allele(variant, profile)
+    if evidence is not None:
+        return Context("biallelic_loss", f"{evidence}: consistent with loss of both alleles, as in the resistance "
+                                         "evidence")
     return Context("biallelic_loss",
                    f"single {gene} hit: resistance was shown with loss of both alleles (a second truncating or "
                    f"hotspot variant, or LOH); no second hit was found and {lost}, so this is listed as emerging "
                    "and raises nothing" + (" (MSI-high: further frameshifts, common at homopolymer runs, are not "
                                            "taken as a second hit)" if msi_high else ""),
                    strength="emerging")
+
+
+def _allelic_state(variant: SmallVariant, profile: SampleProfile) -> Context | None:
+    if variant.significance != VariantClass.TRUNCATING.value:
+        return None  # a hotspot or oncogenic missense change may act without losing the other allele
+    evidence, lost, _ = _second_allele(variant, profile)
+    if evidence is not None:
+        return Context("allelic_state", f"biallelic {variant.gene} loss: {evidence}")
+    return Context("allelic_state", f"one {variant.gene} allele hit as far as the inputs show: no second hit was "
+                                    f"found and {lost}")
 
 
 def _clonal_haematopoiesis(variant: SmallVariant, profile: SampleProfile) -> Context | None:
@@ -107,6 +128,7 @@ def _kras_context(variant: SmallVariant, profile: SampleProfile) -> Context:
 
 
 _CHECKS: dict[str, Callable[[SmallVariant, SampleProfile], Context | None]] = {
+    "allelic_state": _allelic_state,
     "biallelic_loss": _biallelic_loss,
     "clonal_haematopoiesis": _clonal_haematopoiesis,
     "kras_context": _kras_context,
