@@ -15,6 +15,7 @@ import sys
 import textwrap
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -174,14 +175,19 @@ def _many_sample_seg(path: Path, samples: int) -> Path:
     return path
 
 
+def _start_cohort_run(tmp_path: Path, out: Path, **popen: Any) -> subprocess.Popen[str]:
+    """A 2,000-sample SEG cohort run on two workers, in its own process group, long enough to be interrupted."""
+    seg = _many_sample_seg(tmp_path / "cohort.seg", 2000)
+    return subprocess.Popen([sys.executable, "-m", "hpdgenomics", "cohort", "--seg", str(seg), "--out", str(out),
+                             "--jobs", "2", "--build", "GRCh38"], stderr=subprocess.PIPE, text=True,
+                            start_new_session=True, env={**os.environ, "PYTHONPATH": str(REPO)}, **popen)
+
+
 @LINUX
 def test_ctrl_c_during_a_cohort_run_prints_one_line_and_leaves_nothing(tmp_path: Path) -> None:
-    seg = _many_sample_seg(tmp_path / "cohort.seg", 2000)
     out = tmp_path / "out"
-    run = subprocess.Popen([sys.executable, "-m", "hpdgenomics", "cohort", "--seg", str(seg), "--out", str(out),
-                            "--jobs", "2", "--build", "GRCh38"], stderr=subprocess.PIPE, text=True,
-                           start_new_session=True, env={**os.environ, "PYTHONPATH": str(REPO)},
-                           preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))  # even under nohup
+    run = _start_cohort_run(tmp_path, out,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))  # even under nohup
     try:
         # as a terminal does: SIGINT to the whole process group, once workers have written reports
         assert _wait_until(lambda: any(out.glob(".hpdgenomics-staging-*/samples/*.json")) or run.poll() is not None,
@@ -331,11 +337,8 @@ def test_a_vcf_of_many_samples_is_named_with_a_count_not_listed_whole(tmp_path: 
 
 @LINUX
 def test_sigterm_during_a_cohort_run_unwinds_with_143(tmp_path: Path) -> None:
-    seg = _many_sample_seg(tmp_path / "cohort.seg", 2000)
     out = tmp_path / "out"
-    run = subprocess.Popen([sys.executable, "-m", "hpdgenomics", "cohort", "--seg", str(seg), "--out", str(out),
-                            "--jobs", "2", "--build", "GRCh38"], stderr=subprocess.PIPE, text=True,
-                           start_new_session=True, env={**os.environ, "PYTHONPATH": str(REPO)})
+    run = _start_cohort_run(tmp_path, out)
     try:
         assert _wait_until(lambda: any(out.glob(".hpdgenomics-staging-*/samples/*.json")), 120)
         run.terminate()
